@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("parvis.accounts.urls")),
+    path("", include("parvis.channels.urls")),
+    path("", include("parvis.web.urls")),
+]

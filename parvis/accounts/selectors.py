@@ -1,0 +1,33 @@
+"""Reads about people, workspaces and memberships."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from parvis.accounts.models import Invitation, Membership, User, Workspace
+
+
+def workspaces_for(*, user: User) -> QuerySet[Workspace]:
+    return (
+        Workspace.objects.filter(memberships__user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def default_workspace_for(*, user: User) -> Workspace | None:
+    """The workspace the user last worked in, else their first one."""
+    workspaces = workspaces_for(user=user)
+    if user.last_workspace_id:
+        last = workspaces.filter(pk=user.last_workspace_id).first()
+        if last is not None:
+            return last
+    return workspaces.first()
+
+
+def members_of(*, workspace: Workspace) -> QuerySet[Membership]:
+    return workspace.memberships.select_related("user").order_by("user__full_name", "user__email")
+
+
+def pending_invitations_of(*, workspace: Workspace) -> list[Invitation]:
+    return [i for i in workspace.invitations.select_related("invited_by") if i.is_pending]

@@ -1,0 +1,48 @@
+"""Writes about channels: connect, disconnect, record their health."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from parvis.accounts.models import User, Workspace
+from parvis.channels.models import Channel, ChannelStatus, Credential
+from parvis.core.audit import audit
+from parvis.networks.base import ConnectedAccount
+
+
+@transaction.atomic
+def channel_connect(
+    *, workspace: Workspace, network_key: str, account: ConnectedAccount, acting_user: User | None
+) -> Channel:
+    """Connect (or reconnect) one account. Reconnecting keeps a refresh token
+    the network did not replace."""
+    channel, created = Channel.objects.select_for_update().get_or_create(
+        workspace=workspace,
+        network=network_key,
+        external_id=account.external_id,
+        defaults={"name": account.name, "connected_by": acting_user},
+    )
+    channel.name = account.name
+    channel.handle = account.handle
+    channel.avatar_url = account.avatar_url
+    channel.options = {**channel.options, **account.options}
+    channel.status = ChannelStatus.HEALTHY
+    channel.status_reason = ""
+    channel.status_changed_at = timezone.now()
+    channel.save()
+    credential, _ = Credential.objects.get_or_create(channel=channel)
+    credential.access_token = account.access_token
+    if account.refresh_token:
+        credential.refresh_token = account.refresh_token
+    credential.expires_at = account.expires_at
+    credential.scopes = list(account.scopes)
+    credential.save()
+    audit(
+        verb="channel.connected" if created else "channel.reconnected",
+        workspace=workspace,
+        actor=acting_user,
+        target=channel,
+        network=network_key,
+    )
+    return channel

@@ -1,0 +1,3 @@
+from parvis.core.audit import AuditEvent
+
+__all__ = ["AuditEvent"]

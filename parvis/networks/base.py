@@ -1,0 +1,275 @@
+"""The Network contract: what every network (real or Sandbox) implements.
+
+A network receives plain data (the dataclasses below) and returns plain data.
+It knows nothing of posts, deliveries or inboxes. Input/output methods are
+``async`` so the publishing runner can make many calls concurrently; callers
+outside an event loop use ``asgiref.sync.async_to_sync``.
+
+A network raises only the errors defined here. Each maps to what the engine
+does next (see ARCHITECTURE.md, "Errors decide the next state").
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.utils.functional import Promise
+
+# --- Errors ---------------------------------------------------------------
+
+
+class NetworkError(Exception):
+    """Base of the errors a network raises. ``user_message`` is shown to people."""
+
+    def __init__(self, user_message: str | Promise, *, detail: str = "") -> None:
+        super().__init__(str(user_message))
+        self.user_message = user_message
+        self.detail = detail
+
+
+class PermanentError(NetworkError):
+    """The request will never succeed as it is (e.g. text too long, media refused)."""
+
+
+class TransientError(NetworkError):
+    """Worth retrying later with backoff (e.g. 5xx, a timeout before sending)."""
+
+
+class RateLimited(TransientError):
+    """The network asks us to wait until ``retry_at``. ``scope`` says whose limit."""
+
+    def __init__(
+        self,
+        user_message: str | Promise,
+        *,
+        retry_at: datetime,
+        scope: str = "channel",
+        detail: str = "",
+    ) -> None:
+        super().__init__(user_message, detail=detail)
+        self.retry_at = retry_at
+        self.scope = scope  # "channel" or "app"
+
+
+class AuthExpired(NetworkError):
+    """The token is expired or revoked: the channel needs to be reconnected."""
+
+
+class UnknownOutcome(NetworkError):
+    """The request may or may not have been applied: verify before any retry."""
+
+
+# --- Description of a network ----------------------------------------------
+
+
+class InteractionKind(StrEnum):
+    COMMENT = "comment"
+    REPLY = "reply"
+    MENTION = "mention"
+    MESSAGE = "message"
+    REACTION = "reaction"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    text: bool = True
+    images: bool = True
+    videos: bool = True
+    links: bool = True
+    first_comment: bool = False
+    threads: bool = False
+    reply: bool = True
+    delete: bool = True
+    hide_comments: bool = False
+    direct_messages: bool = False
+    metrics: bool = True
+    idempotency: bool = False  # the network de-duplicates by a client-chosen key
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """The limits a network puts on a post's text (its counting lives in measure_text)."""
+
+    max_length: int
+    counting: str = "characters"  # "characters", "weighted" (X), "graphemes" (Bluesky)
+    max_bytes: int | None = None
+    url_length: int | None = None  # a URL counts this much, whatever its length
+    max_hashtags: int | None = None
+    max_mentions: int | None = None
+    media_required: bool = False
+    max_media: int = 10
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    code: str  # stable, e.g. "too_long", "too_many_hashtags", "media_required"
+    message: str | Promise  # in the user's language: what to change
+
+
+@dataclass(frozen=True)
+class TextMeasure:
+    length: int
+    limit: int
+    valid: bool
+    problems: tuple[TextProblem, ...] = ()
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.length
+
+
+# --- Data exchanged with a network ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    """An account the user may connect, as the network describes it."""
+
+    external_id: str
+    name: str
+    handle: str = ""
+    avatar_url: str = ""
+    access_token: str = ""
+    refresh_token: str = ""
+    expires_at: datetime | None = None
+    scopes: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """What a network is told about the channel it acts on."""
+
+    external_id: str
+    access_token: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    path: str  # a local file path or URL the network can read
+    mime_type: str
+    alt_text: str = ""
+    width: int | None = None
+    height: int | None = None
+    size_bytes: int | None = None
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    text: str
+    idempotency_key: str  # stable across retries of the same delivery
+    media: tuple[MediaItem, ...] = ()
+    link: str = ""
+    reply_to_id: str = ""  # thread parts and first comments reply to this
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    remote_id: str
+    url: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A comment, reply, mention, message or reaction, as received."""
+
+    remote_id: str
+    kind: InteractionKind
+    author_id: str
+    author_name: str
+    author_handle: str
+    text: str
+    created_at: datetime
+    post_remote_id: str = ""  # the brand's post it is attached to, if any
+    in_reply_to_id: str = ""
+    url: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InteractionPage:
+    items: tuple[Interaction, ...]
+    cursor: str  # give it back to fetch only what is newer
+
+
+@dataclass(frozen=True)
+class MetricSample:
+    name: str  # e.g. "followers", "reach", "likes"
+    value: float
+    measured_at: datetime
+    remote_id: str = ""  # a post's id, or "" for the account
+
+
+@dataclass(frozen=True)
+class ConnectStart:
+    """How to begin connecting: redirect to ``authorize_url``, or show a form."""
+
+    authorize_url: str = ""
+    form_fields: tuple[str, ...] = ()  # for networks connected by a form (e.g. Sandbox)
+    state: dict[str, Any] = field(default_factory=dict)  # kept in the session until finish
+
+
+# --- The contract -------------------------------------------------------------
+
+
+class Network(ABC):
+    key: str  # registry key, e.g. "x", "sandbox_instagram"
+    name: str | Promise  # shown to people, e.g. "X", "Sandbox · Instagram"
+    icon: str = "globe"  # a Bootstrap Icons name
+    is_simulated: bool = False  # the Sandbox: labelled as such everywhere
+    capabilities: Capabilities = Capabilities()
+    text_rules: TextRules
+
+    @abstractmethod
+    def measure_text(self, text: str, *, media_count: int = 0) -> TextMeasure:
+        """Count the text as this network does and list what breaks its rules."""
+
+    # Connecting
+    @abstractmethod
+    def connect_start(self, *, redirect_uri: str) -> ConnectStart: ...
+
+    @abstractmethod
+    async def connect_finish(
+        self, *, params: dict[str, str], state: dict[str, Any], redirect_uri: str
+    ) -> Sequence[ConnectedAccount]: ...
+
+    @abstractmethod
+    async def check_health(self, channel: ChannelRef) -> None:
+        """Return if the channel works; raise AuthExpired or another error if not."""
+
+    # Publishing
+    @abstractmethod
+    async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult: ...
+
+    @abstractmethod
+    async def find_published(
+        self, channel: ChannelRef, request: PublishRequest, *, since: datetime
+    ) -> PublishResult | None:
+        """After an unknown outcome: did this request's post appear since ``since``?"""
+
+    @abstractmethod
+    async def delete(self, channel: ChannelRef, remote_id: str) -> None: ...
+
+    # Conversations
+    @abstractmethod
+    async def fetch_interactions(self, channel: ChannelRef, *, cursor: str = "") -> InteractionPage: ...
+
+    @abstractmethod
+    async def reply(
+        self, channel: ChannelRef, *, to_remote_id: str, text: str, idempotency_key: str
+    ) -> PublishResult: ...
+
+    # Measuring
+    @abstractmethod
+    async def fetch_metrics(
+        self, channel: ChannelRef, *, remote_ids: Sequence[str] = ()
+    ) -> Sequence[MetricSample]: ...

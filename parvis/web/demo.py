@@ -1,0 +1,140 @@
+"""The demo workspace `make run` opens on: a French bakery chain on Sandbox channels.
+
+`demo_load()` is idempotent: running it again keeps existing data and only
+fills in what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from parvis.accounts.actions import membership_add, organisation_create, workspace_create
+from parvis.accounts.models import Organisation, User, Workspace
+from parvis.accounts.roles import Role
+from parvis.channels.actions import channel_connect
+from parvis.networks.base import ConnectedAccount
+from parvis.publishing.models import Post, PostStatus
+
+DEMO_EMAIL = "demo@parvis.local"
+DEMO_ORGANISATION = "La Mie Dorée"
+DEMO_WORKSPACE_SLUG = "la-mie-doree"
+SECOND_WORKSPACE_SLUG = "cafe-lumiere"
+
+DEMO_CHANNELS = [
+    ("sandbox_facebook", "lamiedoree-page", "La Mie Dorée", "La Mie Dorée"),
+    ("sandbox_instagram", "lamiedoree-ig", "La Mie Dorée", "@lamiedoree"),
+    ("sandbox_x", "lamiedoree-x", "La Mie Dorée", "@LaMieDoree"),
+]
+
+# (day offset from today, hour, minute, text, channel networks)
+DEMO_POSTS = [
+    (-13, 8, 0, "Bonjour Lyon ! Notre pain au levain sort du four à 7 h chaque matin. 🥖 #boulangerie", "fix"),
+    (-11, 12, 30, "Le sandwich du jour : jambon de Bayonne, comté 18 mois, beurre demi-sel.", "fi"),
+    (-9, 17, 0, "Coulisses : Julie façonne 400 croissants avant l'aube. Merci Julie ! 🥐", "fi"),
+    (-7, 9, 0, "Nouveau : la tarte aux pralines roses arrive dans nos 6 boutiques.", "fix"),
+    (-5, 18, 30, "Quel est votre viennoiserie préférée ? Répondez en commentaire 👇", "fx"),
+    (-3, 8, 30, "Recette maison : notre pain de mie, sans additif, en 5 ingrédients.", "fi"),
+    (-1, 11, 0, "Ce week-end, atelier pain pour les enfants à la boutique Croix-Rousse.", "fix"),
+    (1, 8, 0, "Galette des rois : les précommandes ouvrent lundi ! 👑", "fix"),
+    (2, 12, 0, "Menu midi : soupe de potiron, quiche lorraine, flan pâtissier.", "f"),
+    (3, 17, 30, "On recrute ! Apprenti·e boulanger·e à Villeurbanne. Écrivez-nous.", "fx"),
+    (5, 9, 0, "Portrait de producteur : le moulin Giraud, notre farine depuis 1998.", "fi"),
+    (7, 18, 0, "Jeu concours : gagnez une année de baguettes ! Détails en story.", "fix"),
+    (9, 8, 30, "Nouvelle boutique à Part-Dieu : ouverture le 12, café offert 🎉", "fix"),
+    (12, 12, 0, "Le saviez-vous ? Une baguette tradition contient 4 ingrédients.", "fx"),
+    (14, 9, 0, "Bûches de Noël : découvrez les 4 parfums de cette année.", "fi"),
+    (16, 17, 0, "Merci pour vos 10 000 abonnés ! Une surprise arrive vendredi.", "fix"),
+    (19, 10, 0, "Brouillon : idées pour la chandeleur — crêpes, garnitures, vidéo ?", "i"),
+    (21, 8, 0, "Horaires des fêtes : ouvert le 24 jusqu'à 17 h, fermé le 25.", "fix"),
+]
+_LETTER_TO_NETWORK = {"f": "sandbox_facebook", "i": "sandbox_instagram", "x": "sandbox_x"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    workspace_slug: str
+
+
+def _demo_password() -> str:
+    from_env = os.environ.get("PARVIS_DEMO_PASSWORD", "")
+    if from_env:
+        return from_env
+    path = settings.DATA_DIR / "demo-password"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(9)
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(password, encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
+def _demo_user(password: str) -> User:
+    user = User.objects.filter(email=DEMO_EMAIL).first()
+    if user is None:
+        return User.objects.create_user(DEMO_EMAIL, password, full_name="Camille Martin", language="fr")
+    if not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _sample_posts(workspace: Workspace, user: User) -> None:
+    if Post.objects.in_workspace(workspace).exists():
+        return
+    zone = ZoneInfo(workspace.time_zone)
+    today = timezone.localdate(timezone=zone)
+    channels = {c.network: c for c in workspace.channels.all()}
+    now = timezone.now()
+    for offset, hour, minute, text, letters in DEMO_POSTS:
+        moment = datetime.combine(today + timedelta(days=offset), time(hour, minute), tzinfo=zone)
+        if text.startswith("Brouillon"):
+            status = PostStatus.DRAFT
+        else:
+            status = PostStatus.PUBLISHED if moment < now else PostStatus.SCHEDULED
+        post = Post.objects.create(
+            workspace=workspace, text=text, scheduled_at=moment, status=status, created_by=user
+        )
+        post.channels.set([channels[_LETTER_TO_NETWORK[ch]] for ch in letters if _LETTER_TO_NETWORK[ch] in channels])
+
+
+@transaction.atomic
+def demo_load() -> DemoLogin:
+    password = _demo_password()
+    user = _demo_user(password)
+    organisation = Organisation.objects.filter(slug=DEMO_WORKSPACE_SLUG).first()
+    if organisation is None:
+        organisation = organisation_create(name=DEMO_ORGANISATION, acting_user=user)
+    workspace = Workspace.objects.filter(slug=DEMO_WORKSPACE_SLUG).first()
+    if workspace is None:
+        workspace = workspace_create(
+            organisation=organisation, name="La Mie Dorée", owner=user, language="fr",
+            slug=DEMO_WORKSPACE_SLUG,
+        )
+    membership_add(workspace=workspace, user=user, role=Role.OWNER)
+    for network_key, external_id, name, handle in DEMO_CHANNELS:
+        if not workspace.channels.filter(network=network_key, external_id=external_id).exists():
+            account = ConnectedAccount(external_id=external_id, name=name, handle=handle,
+                                       access_token=secrets.token_urlsafe(24))
+            channel_connect(workspace=workspace, network_key=network_key, account=account,
+                            acting_user=user)
+    _sample_posts(workspace, user)
+    if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
+        workspace_create(
+            organisation=organisation, name="Café Lumière", owner=user, language="fr",
+            slug=SECOND_WORKSPACE_SLUG,
+        )
+    if user.last_workspace_id is None:
+        user.last_workspace = workspace
+        user.save(update_fields=["last_workspace"])
+    return DemoLogin(email=DEMO_EMAIL, password=password, workspace_slug=workspace.slug)

@@ -1,0 +1,85 @@
+"""The workbench's pages. Thin: parse, check, call a selector, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from parvis.accounts.access import workspace_view
+from parvis.accounts.selectors import default_workspace_for
+from parvis.channels.selectors import channels_of
+from parvis.publishing.models import PostStatus
+from parvis.publishing.selectors import posts_between
+from parvis.web.calendar import calendar_event
+from parvis.web.navigation import MAIN_NAVIGATION
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    workspace = default_workspace_for(user=request.user)
+    if workspace is None:
+        return render(request, "web/no_workspace.html")
+    return redirect("web:calendar", workspace=workspace.slug)
+
+
+@workspace_view()
+def workspace_home(request: HttpRequest) -> HttpResponse:
+    return redirect("web:calendar", workspace=request.workspace.slug)
+
+
+@workspace_view()
+def calendar(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/calendar.html",
+        {
+            "active_nav": "calendar",
+            "channels": channels_of(workspace=request.workspace),
+            "statuses": PostStatus.choices,
+        },
+    )
+
+
+def _parse_moment(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_datetime(raw.replace(" ", "+"))
+    except ValueError:
+        return None
+
+
+@workspace_view()
+def calendar_events(request: HttpRequest) -> HttpResponse:
+    """The posts FullCalendar asks for, as JSON events, in the workspace's zone."""
+    start, end = _parse_moment(request.GET.get("start")), _parse_moment(request.GET.get("end"))
+    if start is None or end is None or end <= start:
+        return HttpResponseBadRequest(_("Give a start and an end date (ISO 8601)."))
+    try:
+        channel_ids = [int(c) for c in request.GET.getlist("channel") if c]
+    except ValueError:
+        return HttpResponseBadRequest(_("A channel filter is not a number."))
+    posts = posts_between(
+        workspace=request.workspace,
+        start=start,
+        end=end,
+        channel_ids=channel_ids,
+        statuses=[s for s in request.GET.getlist("status") if s],
+    )
+    return JsonResponse([calendar_event(post) for post in posts], safe=False)
+
+
+@workspace_view()
+def not_built(request: HttpRequest, area: str) -> HttpResponse:
+    item = next(i for i in MAIN_NAVIGATION if i.key == area)
+    return render(request, "web/not_built.html", {"active_nav": area, "area": item})
+
+
+@workspace_view()
+def settings_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/settings.html", {"active_nav": "settings"})
