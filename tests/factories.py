@@ -1,0 +1,37 @@
+"""Small factories for the suite: real rows through the real actions."""
+
+from __future__ import annotations
+
+import itertools
+
+from parvis.accounts.actions import membership_add, organisation_create, workspace_create
+from parvis.accounts.models import Membership, Organisation, User, Workspace
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str | None = None, *, password: str = PASSWORD, **fields) -> User:
+    email = email or f"person{next(_counter)}@example.org"
+    return User.objects.create_user(email, password, **fields)
+
+
+def make_organisation(name: str | None = None) -> Organisation:
+    return organisation_create(name=name or f"Organisation {next(_counter)}")
+
+
+def make_workspace(
+    name: str | None = None, *, owner: User | None = None, organisation: Organisation | None = None,
+    **fields,
+) -> Workspace:
+    owner = owner or make_user()
+    return workspace_create(
+        organisation=organisation or make_organisation(),
+        name=name or f"Brand {next(_counter)}",
+        owner=owner,
+        **fields,
+    )
+
+
+def make_member(workspace: Workspace, role: str, user: User | None = None) -> Membership:
+    return membership_add(workspace=workspace, user=user or make_user(), role=role)
