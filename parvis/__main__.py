@@ -1,11 +1,11 @@
 """The `parvis` command line: Parvis' own commands and every Django command.
 
-    parvis run          web server + worker (the embedded default)
-    parvis worker       background worker only (tasks and the engine)
-    parvis demo         load the demo workspace (idempotent)
-    parvis createadmin  create an owner with an organisation and a workspace
-    parvis check        Django's checks plus Parvis' own
-    parvis <django command> ...
+parvis run          web server + worker (the embedded default)
+parvis worker       background worker only (tasks and the engine)
+parvis demo         load the demo workspace (idempotent)
+parvis createadmin  create an owner with an organisation and a workspace
+parvis check        Django's checks plus Parvis' own
+parvis <django command> ...
 """
 
 from __future__ import annotations

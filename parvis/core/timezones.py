@@ -12,9 +12,12 @@ from django.utils import timezone
 @cache
 def all_time_zones() -> list[str]:
     """Every IANA zone name, sorted, for pickers (tzdata ships them)."""
-    return sorted(
-        zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))
-    ) + ["UTC"]
+    zones = sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))
+    )
+    return [*zones, "UTC"]
 
 
 def is_valid_time_zone(name: str) -> bool:

@@ -44,8 +44,10 @@ def run_group(children: list[Child], *, grace_seconds: float = 10.0) -> int:
             for child in children:
                 code = child.process.poll() if child.process else None
                 if code is not None:
-                    print(f"parvis: {child.name} stopped (exit code {code}); stopping the others.",
-                          file=sys.stderr)
+                    print(
+                        f"parvis: {child.name} stopped (exit code {code}); stopping the others.",
+                        file=sys.stderr,
+                    )
                     exit_code = code or 1
                     stopping = True
                     break

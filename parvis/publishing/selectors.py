@@ -20,7 +20,9 @@ def posts_between(
     statuses: Iterable[str] | None = None,
 ) -> QuerySet[Post]:
     """Posts scheduled in [start, end), with their channels, for the calendar."""
-    posts = Post.objects.in_workspace(workspace).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    posts = Post.objects.in_workspace(workspace).filter(
+        scheduled_at__gte=start, scheduled_at__lt=end
+    )
     if channel_ids:
         posts = posts.filter(channels__id__in=list(channel_ids)).distinct()
     if statuses:

@@ -36,7 +36,13 @@ DEMO_CHANNELS = [
 
 # (day offset from today, hour, minute, text, channel networks)
 DEMO_POSTS = [
-    (-13, 8, 0, "Bonjour Lyon ! Notre pain au levain sort du four à 7 h chaque matin. 🥖 #boulangerie", "fix"),
+    (
+        -13,
+        8,
+        0,
+        "Bonjour Lyon ! Notre pain au levain sort du four à 7 h chaque matin. 🥖 #boulangerie",
+        "fix",
+    ),
     (-11, 12, 30, "Le sandwich du jour : jambon de Bayonne, comté 18 mois, beurre demi-sel.", "fi"),
     (-9, 17, 0, "Coulisses : Julie façonne 400 croissants avant l'aube. Merci Julie ! 🥐", "fi"),
     (-7, 9, 0, "Nouveau : la tarte aux pralines roses arrive dans nos 6 boutiques.", "fix"),
@@ -82,7 +88,9 @@ def _demo_password() -> str:
 def _demo_user(password: str) -> User:
     user = User.objects.filter(email=DEMO_EMAIL).first()
     if user is None:
-        return User.objects.create_user(DEMO_EMAIL, password, full_name="Camille Martin", language="fr")
+        return User.objects.create_user(
+            DEMO_EMAIL, password, full_name="Camille Martin", language="fr"
+        )
     if not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -105,7 +113,13 @@ def _sample_posts(workspace: Workspace, user: User) -> None:
         post = Post.objects.create(
             workspace=workspace, text=text, scheduled_at=moment, status=status, created_by=user
         )
-        post.channels.set([channels[_LETTER_TO_NETWORK[ch]] for ch in letters if _LETTER_TO_NETWORK[ch] in channels])
+        post.channels.set(
+            [
+                channels[_LETTER_TO_NETWORK[ch]]
+                for ch in letters
+                if _LETTER_TO_NETWORK[ch] in channels
+            ]
+        )
 
 
 @transaction.atomic
@@ -118,20 +132,31 @@ def demo_load() -> DemoLogin:
     workspace = Workspace.objects.filter(slug=DEMO_WORKSPACE_SLUG).first()
     if workspace is None:
         workspace = workspace_create(
-            organisation=organisation, name="La Mie Dorée", owner=user, language="fr",
+            organisation=organisation,
+            name="La Mie Dorée",
+            owner=user,
+            language="fr",
             slug=DEMO_WORKSPACE_SLUG,
         )
     membership_add(workspace=workspace, user=user, role=Role.OWNER)
     for network_key, external_id, name, handle in DEMO_CHANNELS:
         if not workspace.channels.filter(network=network_key, external_id=external_id).exists():
-            account = ConnectedAccount(external_id=external_id, name=name, handle=handle,
-                                       access_token=secrets.token_urlsafe(24))
-            channel_connect(workspace=workspace, network_key=network_key, account=account,
-                            acting_user=user)
+            account = ConnectedAccount(
+                external_id=external_id,
+                name=name,
+                handle=handle,
+                access_token=secrets.token_urlsafe(24),
+            )
+            channel_connect(
+                workspace=workspace, network_key=network_key, account=account, acting_user=user
+            )
     _sample_posts(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
-            organisation=organisation, name="Café Lumière", owner=user, language="fr",
+            organisation=organisation,
+            name="Café Lumière",
+            owner=user,
+            language="fr",
             slug=SECOND_WORKSPACE_SLUG,
         )
     if user.last_workspace_id is None:

@@ -31,7 +31,8 @@ def copy_vendor_files() -> list[str]:
     missing = [src for src in FILES.values() if not (NODE_MODULES / src).exists()]
     if missing:
         raise SystemExit(
-            "Front-end libraries are missing from node_modules (run `npm ci`): " + ", ".join(missing)
+            "Front-end libraries are missing from node_modules (run `npm ci`): "
+            + ", ".join(missing)
         )
     for dest, src in FILES.items():
         source, target = NODE_MODULES / src, TARGET / dest

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         code = run_group(
             [
-                Child("task worker", django_command("db_worker", "--interval", "1")),
+                Child("task worker", django_command("db_worker", "--interval", "1", "--no-reload")),
                 Child("engine", django_command("engine")),
             ]
         )

@@ -37,9 +37,23 @@ class Command(BaseCommand):
         self.stdout.write("  Press Ctrl-C to stop.\n")
         sys.stdout.flush()
         web = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers),
-            "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",
-            "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
         ]
-        sys.exit(run_group([Child("web server", web), Child("worker", django_command("worker"))]))
+        code = run_group([Child("web server", web), Child("worker", django_command("worker"))])
+        self.stdout.write("Parvis stopped." if code == 0 else f"Parvis stopped (exit code {code}).")
+        sys.exit(code)
