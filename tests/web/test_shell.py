@@ -24,7 +24,9 @@ def test_anonymous_visitor_is_sent_to_login(client, workspace):
 @pytest.mark.django_db
 def test_every_navigation_entry_answers(logged_in_client, workspace):
     for item in MAIN_NAVIGATION:
-        response = logged_in_client.get(reverse(item.url_name, kwargs={"workspace": workspace.slug}))
+        response = logged_in_client.get(
+            reverse(item.url_name, kwargs={"workspace": workspace.slug})
+        )
         assert response.status_code == 200, item.key
         assert str(item.label) in response.content.decode()
 

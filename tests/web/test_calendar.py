@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from parvis.channels.models import Channel
+from parvis.publishing.models import Post, PostStatus
+from tests import factories
+
+
+def _events(client, workspace, **params):
+    url = reverse("web:calendar_events", kwargs={"workspace": workspace.slug})
+    defaults = {"start": "2026-11-01T00:00:00+01:00", "end": "2026-12-01T00:00:00+01:00"}
+    return client.get(url, {**defaults, **params})
+
+
+@pytest.fixture
+def posts(workspace):
+    facebook = Channel.objects.create(
+        workspace=workspace, network="sandbox_facebook", external_id="fb", name="Page"
+    )
+    x = Channel.objects.create(workspace=workspace, network="sandbox_x", external_id="x", name="X")
+    early = Post.objects.create(
+        workspace=workspace,
+        text="Première ligne\nsuite",
+        scheduled_at=datetime(2026, 11, 10, 7, 0, tzinfo=UTC),
+        status=PostStatus.SCHEDULED,
+    )
+    early.channels.set([facebook, x])
+    late = Post.objects.create(
+        workspace=workspace,
+        text="Draft",
+        scheduled_at=datetime(2026, 11, 20, 16, 0, tzinfo=UTC),
+        status=PostStatus.DRAFT,
+    )
+    late.channels.set([x])
+    Post.objects.create(  # outside the range
+        workspace=workspace, text="December", scheduled_at=datetime(2026, 12, 5, tzinfo=UTC)
+    )
+    return {"facebook": facebook, "x": x, "early": early, "late": late}
+
+
+@pytest.mark.django_db
+def test_events_are_in_the_workspace_time_zone(logged_in_client, workspace, posts):
+    events = _events(logged_in_client, workspace).json()
+    assert [e["id"] for e in events] == [posts["early"].pk, posts["late"].pk]
+    assert events[0]["start"] == "2026-11-10T08:00:00+01:00"  # Europe/Paris, winter
+    assert events[0]["title"] == "Première ligne"
+    assert sorted(events[0]["extendedProps"]["networks"]) == ["sandbox_facebook", "sandbox_x"]
+
+
+@pytest.mark.django_db
+def test_events_filter_by_channel_and_status(logged_in_client, workspace, posts):
+    by_channel = _events(logged_in_client, workspace, channel=posts["facebook"].pk).json()
+    assert [e["id"] for e in by_channel] == [posts["early"].pk]
+    by_status = _events(logged_in_client, workspace, status="draft").json()
+    assert [e["id"] for e in by_status] == [posts["late"].pk]
+
+
+@pytest.mark.django_db
+def test_bad_range_is_a_clear_400(logged_in_client, workspace):
+    response = _events(logged_in_client, workspace, start="yesterday")
+    assert response.status_code == 400
+    assert b"start and an end" in response.content
+    response = _events(logged_in_client, workspace, channel="abc")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_events_never_leak_another_workspace(logged_in_client, workspace, posts):
+    other = factories.make_workspace("Autre marque")
+    Post.objects.create(
+        workspace=other, text="Secret", scheduled_at=datetime(2026, 11, 12, tzinfo=UTC)
+    )
+    texts = [e["extendedProps"]["text"] for e in _events(logged_in_client, workspace).json()]
+    assert "Secret" not in texts
+    assert _events(logged_in_client, other).status_code == 404

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from parvis.accounts.models import User, Workspace
+from parvis.publishing.models import Post, PostStatus
+from parvis.web.demo import DEMO_EMAIL, demo_load
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_demo_creates_a_french_bakery_with_sandbox_channels_and_posts(data_dir, monkeypatch):
+    monkeypatch.delenv("PARVIS_DEMO_PASSWORD", raising=False)
+    login = demo_load()
+    user = User.objects.get(email=DEMO_EMAIL)
+    assert user.check_password(login.password)
+    assert (data_dir / "demo-password").read_text() == login.password
+    workspace = Workspace.objects.get(slug=login.workspace_slug)
+    assert workspace.language == "fr" and workspace.time_zone == "Europe/Paris"
+    assert sorted(workspace.channels.values_list("network", flat=True)) == [
+        "sandbox_facebook",
+        "sandbox_instagram",
+        "sandbox_x",
+    ]
+    posts = Post.objects.in_workspace(workspace)
+    assert posts.count() >= 15
+    assert posts.filter(status=PostStatus.PUBLISHED).exists()
+    assert posts.filter(status=PostStatus.SCHEDULED).exists()
+    assert Workspace.objects.filter(memberships__user=user).count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_keeps_data(data_dir):
+    first = demo_load()
+    count = Post.objects.count()
+    second = demo_load()
+    assert second.password == first.password
+    assert Post.objects.count() == count
+    assert Workspace.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_password_from_the_environment(data_dir, monkeypatch):
+    monkeypatch.setenv("PARVIS_DEMO_PASSWORD", "une-boulangerie")
+    login = demo_load()
+    assert login.password == "une-boulangerie"
+    assert User.objects.get(email=DEMO_EMAIL).check_password("une-boulangerie")
