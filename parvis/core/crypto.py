@@ -2,7 +2,7 @@
 
 Keys come from settings.PARVIS_ENCRYPTION_KEYS (the first encrypts, all
 decrypt), so a key can be rotated: add the new key first, run
-`parvis rotate-keys`, then drop the old one.
+`parvis rotate_keys`, then drop the old one.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from parvis.channels.models import Channel, Credential
@@ -40,3 +43,20 @@ def test_tokens_are_encrypted_in_the_database(workspace):
     credential = Credential.objects.get(channel=channel)
     assert credential.access_token == "plain-access"
     assert credential.refresh_token == "plain-r"
+
+
+@pytest.mark.django_db
+def test_rotate_keys_command_re_encrypts_with_the_new_key(workspace, settings):
+    settings.PARVIS_ENCRYPTION_KEYS = ["old-key"]
+    channel = Channel.objects.create(
+        workspace=workspace, network="sandbox_x", external_id="2", name="X"
+    )
+    Credential.objects.create(channel=channel, access_token="tok", refresh_token="")
+    settings.PARVIS_ENCRYPTION_KEYS = ["new-key", "old-key"]
+    output = io.StringIO()
+    call_command("rotate_keys", stdout=output)
+    assert "Re-encrypted 1 row(s)" in output.getvalue()
+    settings.PARVIS_ENCRYPTION_KEYS = ["new-key"]
+    credential = Credential.objects.get(channel=channel)
+    assert credential.access_token == "tok"
+    assert credential.refresh_token == ""
