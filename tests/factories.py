@@ -21,7 +21,10 @@ def make_organisation(name: str | None = None) -> Organisation:
 
 
 def make_workspace(
-    name: str | None = None, *, owner: User | None = None, organisation: Organisation | None = None,
+    name: str | None = None,
+    *,
+    owner: User | None = None,
+    organisation: Organisation | None = None,
     **fields,
 ) -> Workspace:
     owner = owner or make_user()
