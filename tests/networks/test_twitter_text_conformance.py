@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from parvis.networks.textrules.extract import extract_hashtags, extract_mentions, extract_urls
+from parvis.networks.textrules.extract import (
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
+    is_valid_hashtag,
+    is_valid_list,
+    is_valid_username,
+)
 from parvis.networks.textrules.twitter import (
     CONFIG_V1,
     CONFIG_V2,
@@ -62,6 +69,14 @@ def test_parse_tweet(section: str, case: dict[str, Any]) -> None:
 def test_tweet_validity(section: str, case: dict[str, Any]) -> None:
     # The official suite checks this section with the 140-character version 1 config.
     assert parse_tweet(case["text"], CONFIG_V1).valid is case["expected"]
+
+
+VALIDATORS = {"usernames": is_valid_username, "lists": is_valid_list, "hashtags": is_valid_hashtag}
+
+
+@pytest.mark.parametrize(("section", "case"), _cases("validate.yml", *VALIDATORS))
+def test_entity_validity(section: str, case: dict[str, Any]) -> None:
+    assert VALIDATORS[section](case["text"]) is case["expected"]
 
 
 def test_config_v3_matches_the_official_json() -> None:

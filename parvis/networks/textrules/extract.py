@@ -206,3 +206,24 @@ _EMOJI_RE = regex.compile(
 def extract_emoji(text: str) -> list[Entity]:
     """Each emoji sequence (with modifiers, flags, keycaps, ZWJ joins) as one entity."""
     return [Entity(m.group(), m.start(), m.end()) for m in _EMOJI_RE.finditer(text)]
+
+
+# --- Validators (twitter-text's isValidUsername / isValidList / isValidHashtag) ----------
+
+
+def is_valid_username(text: str) -> bool:
+    """``text`` is exactly one @mention, e.g. ``@example_name``."""
+    found = extract_mentions(text)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(text)
+
+
+def is_valid_list(text: str) -> bool:
+    """``text`` is exactly one ``@user/list``, nothing before or after."""
+    match = _MENTION_RE.fullmatch(text)
+    return bool(match and match.start(1) == 0 and match[3])
+
+
+def is_valid_hashtag(text: str) -> bool:
+    """``text`` is exactly one hashtag, e.g. ``#hashtag``."""
+    found = extract_hashtags(text)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(text)
