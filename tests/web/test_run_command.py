@@ -28,7 +28,9 @@ def _children(pid: int) -> list[int]:
 
 def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PARVIS_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PARVIS_", "DATABASE_"))
+    }
     env.update(
         PARVIS_DEBUG="true", PARVIS_DATA_DIR=str(tmp_path), PARVIS_DEMO_PASSWORD="pain-chaud"
     )
