@@ -258,7 +258,7 @@ SECURE_CSP = {
     # FullCalendar and htmx set inline styles on elements they draw.
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, "data:"],  # FullCalendar embeds its icon font
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
