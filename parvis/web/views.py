@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -49,9 +50,13 @@ def _parse_moment(raw: str | None) -> datetime | None:
     if not raw:
         return None
     try:
-        return parse_datetime(raw.replace(" ", "+"))
+        moment = parse_datetime(raw.replace(" ", "+"))
     except ValueError:
         return None
+    if moment is not None and timezone.is_naive(moment):
+        # FullCalendar sends wall-clock times in the workspace's zone (active here).
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 @workspace_view()

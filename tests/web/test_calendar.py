@@ -77,3 +77,12 @@ def test_events_never_leak_another_workspace(logged_in_client, workspace, posts)
     texts = [e["extendedProps"]["text"] for e in _events(logged_in_client, workspace).json()]
     assert "Secret" not in texts
     assert _events(logged_in_client, other).status_code == 404
+
+
+@pytest.mark.django_db
+def test_naive_range_is_read_in_the_workspace_time_zone(logged_in_client, workspace, posts):
+    # The post is at 08:00 Paris time: a range from 08:30 excludes it, one from 07:30 not.
+    events = _events(logged_in_client, workspace, start="2026-11-10T08:30:00").json()
+    assert [e["id"] for e in events] == [posts["late"].pk]
+    events = _events(logged_in_client, workspace, start="2026-11-10T07:30:00").json()
+    assert [e["id"] for e in events] == [posts["early"].pk, posts["late"].pk]
