@@ -266,6 +266,24 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- The Sandbox network (a simulated network for trying Parvis) --------------
+# Latency range in ms, and the share of calls that fail, are rate limited, or
+# whose answer is lost after the post was made (to show verification).
+PARVIS_SANDBOX_LATENCY_MS = tuple(
+    int(v)
+    for v in env_list("PARVIS_SANDBOX_LATENCY_MS", ["0", "0"] if RUNNING_TESTS else ["50", "400"])
+)
+PARVIS_SANDBOX_FAILURE_RATE = float(
+    env_str("PARVIS_SANDBOX_FAILURE_RATE", "0" if RUNNING_TESTS else "0.02")
+)
+PARVIS_SANDBOX_RATE_LIMIT_RATE = float(
+    env_str("PARVIS_SANDBOX_RATE_LIMIT_RATE", "0" if RUNNING_TESTS else "0.01")
+)
+PARVIS_SANDBOX_LOST_RESPONSE_RATE = float(
+    env_str("PARVIS_SANDBOX_LOST_RESPONSE_RATE", "0" if RUNNING_TESTS else "0.01")
+)
+PARVIS_SANDBOX_AUDIENCE_SECONDS = env_int("PARVIS_SANDBOX_AUDIENCE_SECONDS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,7 +20,7 @@ from parvis.accounts.actions import membership_add, organisation_create, workspa
 from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
-from parvis.networks.base import ConnectedAccount
+from parvis.networks import registry
 from parvis.publishing.models import Post, PostStatus
 
 DEMO_EMAIL = "demo@parvis.local"
@@ -141,11 +141,9 @@ def demo_load() -> DemoLogin:
     membership_add(workspace=workspace, user=user, role=Role.OWNER)
     for network_key, external_id, name, handle in DEMO_CHANNELS:
         if not workspace.channels.filter(network=network_key, external_id=external_id).exists():
-            account = ConnectedAccount(
-                external_id=external_id,
-                name=name,
-                handle=handle,
-                access_token=secrets.token_urlsafe(24),
+            # The Sandbox creates the account on its side, as a real network has it.
+            account = registry.get(network_key).ensure_account(
+                external_id=external_id, name=name, handle=handle
             )
             channel_connect(
                 workspace=workspace, network_key=network_key, account=account, acting_user=user

@@ -1,0 +1,70 @@
+"""The Sandbox network's own server-side state: what a real network would hold.
+
+These tables are the simulated network, not Parvis' view of it: Parvis'
+channels, posts and inbox never point at them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SandboxAccount(models.Model):
+    network_key = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    handle = models.CharField(max_length=80)
+    token = models.CharField(max_length=80)
+    token_revoked = models.BooleanField(default=False)
+    base_followers = models.PositiveIntegerField(default=1200)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.handle} ({self.network_key})"
+
+
+class SandboxPost(models.Model):
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="posts")
+    remote_id = models.CharField(max_length=40, unique=True)
+    idempotency_key = models.CharField(max_length=200)
+    text = models.TextField()
+    media_count = models.PositiveSmallIntegerField(default=0)
+    reply_to_id = models.CharField(max_length=80, blank=True)
+    published_at = models.DateTimeField(db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idempotency_key"], name="sandbox_one_post_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SandboxInteraction(models.Model):
+    """A reaction of the simulated audience, in the order it happened."""
+
+    account = models.ForeignKey(
+        SandboxAccount, on_delete=models.CASCADE, related_name="interactions"
+    )
+    post = models.ForeignKey(
+        SandboxPost, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+    )
+    remote_id = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=16)
+    author_id = models.CharField(max_length=40)
+    author_name = models.CharField(max_length=120)
+    author_handle = models.CharField(max_length=80)
+    author_followers = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.author_handle}"

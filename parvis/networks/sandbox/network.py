@@ -1,0 +1,276 @@
+"""The Sandbox network: a simulated network, built in, clearly labelled.
+
+It implements the whole Network contract over its own tables, with the text
+rules of the network each flavour imitates, so every feature of Parvis can be
+tried with no credentials. Publishing is idempotent on the request's key, as
+on networks that offer it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from parvis.networks.base import (
+    AuthExpired,
+    Capabilities,
+    ChannelRef,
+    ConnectedAccount,
+    ConnectStart,
+    Interaction,
+    InteractionKind,
+    InteractionPage,
+    MetricSample,
+    Network,
+    PermanentError,
+    PublishRequest,
+    PublishResult,
+    TextMeasure,
+    TextRules,
+    UnknownOutcome,
+)
+from parvis.networks.sandbox import conditions
+from parvis.networks.sandbox.metrics import account_metrics, post_metrics
+from parvis.networks.sandbox.models import SandboxAccount, SandboxInteraction, SandboxPost
+from parvis.networks.textrules import measure_text
+
+PAGE_SIZE = 100
+
+
+class SandboxNetwork(Network):
+    is_simulated = True
+    flavour = ""
+
+    def measure_text(self, text: str, *, media_count: int = 0) -> TextMeasure:
+        return measure_text(text, self.text_rules, media_count=media_count, network=self.name)
+
+    # --- Connecting ------------------------------------------------------------
+
+    def connect_start(self, *, redirect_uri: str) -> ConnectStart:
+        return ConnectStart(form_fields=("account_name",))
+
+    async def connect_finish(
+        self, *, params: dict[str, str], state: dict[str, Any], redirect_uri: str
+    ) -> Sequence[ConnectedAccount]:
+        name = " ".join(params.get("account_name", "").split())
+        if not name:
+            raise PermanentError(_("Give the Sandbox account a name."))
+        if len(name) > 60:
+            raise PermanentError(_("An account name has at most 60 characters."))
+        account = await sync_to_async(self._create_account)(name)
+        return [self._connected(account)]
+
+    def _create_account(self, name: str) -> SandboxAccount:
+        slug = slugify(name)[:30] or "compte"
+        return SandboxAccount.objects.create(
+            network_key=self.key,
+            external_id=f"{self.flavour}-{slug}-{secrets.token_hex(3)}",
+            name=name,
+            handle=slug.replace("-", ""),
+            token=secrets.token_urlsafe(24),
+            created_at=timezone.now(),
+        )
+
+    def _connected(self, account: SandboxAccount) -> ConnectedAccount:
+        return ConnectedAccount(
+            external_id=account.external_id,
+            name=account.name,
+            handle=f"@{account.handle}",
+            access_token=account.token,
+            options={"sandbox": True},
+        )
+
+    def ensure_account(self, *, external_id: str, name: str, handle: str) -> ConnectedAccount:
+        """Create (or find) an account with a chosen id: used by the demo."""
+        account, _created = SandboxAccount.objects.get_or_create(
+            external_id=external_id,
+            defaults={
+                "network_key": self.key,
+                "name": name,
+                "handle": handle.lstrip("@"),
+                "token": secrets.token_urlsafe(24),
+                "created_at": timezone.now(),
+            },
+        )
+        return self._connected(account)
+
+    def _account(self, channel: ChannelRef) -> SandboxAccount:
+        account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
+        if account is None or account.token_revoked or account.token != channel.access_token:
+            raise AuthExpired(
+                _("The Sandbox account's access was revoked or has changed: reconnect the channel.")
+            )
+        return account
+
+    async def check_health(self, channel: ChannelRef) -> None:
+        await conditions.before_call()
+        await sync_to_async(self._account)(channel)
+
+    # --- Publishing ------------------------------------------------------------
+
+    def post_url(self, remote_id: str) -> str:
+        return f"{settings.PARVIS_BASE_URL}/sandbox/{self.key}/{remote_id}/"
+
+    def _result(self, post: SandboxPost) -> PublishResult:
+        return PublishResult(post.remote_id, self.post_url(post.remote_id), post.published_at)
+
+    def _publish(self, channel: ChannelRef, request: PublishRequest) -> tuple[PublishResult, bool]:
+        account = self._account(channel)
+        measure = self.measure_text(request.text, media_count=len(request.media))
+        if not measure.valid and not request.reply_to_id:
+            raise PermanentError(measure.problems[0].message, detail="422 (simulated)")
+        existing = account.posts.filter(idempotency_key=request.idempotency_key).first()
+        if existing is not None:
+            return self._result(existing), False
+        try:
+            with transaction.atomic():
+                post = SandboxPost.objects.create(
+                    account=account,
+                    remote_id=secrets.token_hex(8),
+                    idempotency_key=request.idempotency_key,
+                    text=request.text,
+                    media_count=len(request.media),
+                    reply_to_id=request.reply_to_id,
+                    published_at=timezone.now(),
+                )
+        except IntegrityError:  # the same key, at the same moment, from elsewhere
+            post = account.posts.get(idempotency_key=request.idempotency_key)
+            return self._result(post), False
+        return self._result(post), True
+
+    async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
+        await conditions.before_call()
+        result, created = await sync_to_async(self._publish)(channel, request)
+        if created and conditions.response_lost():
+            raise UnknownOutcome(
+                _("The Sandbox network did not answer after the post was sent (simulated)."),
+                detail="read timeout (simulated)",
+            )
+        return result
+
+    def _find(self, channel: ChannelRef, request: PublishRequest, since: datetime):
+        account = self._account(channel)
+        posts = account.posts.filter(deleted_at__isnull=True)
+        post = posts.filter(idempotency_key=request.idempotency_key).first()
+        if post is None:
+            post = posts.filter(text=request.text, published_at__gte=since).first()
+        return self._result(post) if post else None
+
+    async def find_published(
+        self, channel: ChannelRef, request: PublishRequest, *, since: datetime
+    ) -> PublishResult | None:
+        await conditions.before_call()
+        return await sync_to_async(self._find)(channel, request, since)
+
+    def _delete(self, channel: ChannelRef, remote_id: str) -> None:
+        account = self._account(channel)
+        updated = account.posts.filter(remote_id=remote_id, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        )
+        if not updated and not account.posts.filter(remote_id=remote_id).exists():
+            raise PermanentError(_("This post does not exist on the Sandbox network."))
+
+    async def delete(self, channel: ChannelRef, remote_id: str) -> None:
+        await conditions.before_call()
+        await sync_to_async(self._delete)(channel, remote_id)
+
+    # --- Conversations -----------------------------------------------------------
+
+    def _interactions(self, channel: ChannelRef, cursor: str) -> InteractionPage:
+        account = self._account(channel)
+        after = int(cursor) if cursor.isdigit() else 0
+        rows = list(
+            account.interactions.filter(id__gt=after)
+            .select_related("post")
+            .order_by("id")[:PAGE_SIZE]
+        )
+        items = tuple(
+            Interaction(
+                remote_id=row.remote_id,
+                kind=InteractionKind(row.kind),
+                author_id=row.author_id,
+                author_name=row.author_name,
+                author_handle=f"@{row.author_handle}",
+                text=row.text,
+                created_at=row.created_at,
+                post_remote_id=row.post.remote_id if row.post else "",
+                url=self.post_url(row.post.remote_id) if row.post else "",
+                raw={"followers": row.author_followers, "language": row.language},
+            )
+            for row in rows
+        )
+        return InteractionPage(items=items, cursor=str(rows[-1].id) if rows else str(after))
+
+    async def fetch_interactions(self, channel: ChannelRef, *, cursor: str = "") -> InteractionPage:
+        await conditions.before_call()
+        return await sync_to_async(self._interactions)(channel, cursor)
+
+    async def reply(
+        self, channel: ChannelRef, *, to_remote_id: str, text: str, idempotency_key: str
+    ) -> PublishResult:
+        exists = await SandboxInteraction.objects.filter(remote_id=to_remote_id).aexists()
+        exists = exists or await SandboxPost.objects.filter(remote_id=to_remote_id).aexists()
+        if not exists:
+            raise PermanentError(
+                _("The message you answer no longer exists on the Sandbox network.")
+            )
+        request = PublishRequest(
+            text=text, idempotency_key=idempotency_key, reply_to_id=to_remote_id
+        )
+        return await self.publish(channel, request)
+
+    # --- Measuring ---------------------------------------------------------------
+
+    def _metrics(self, channel: ChannelRef, remote_ids: Sequence[str]) -> list[MetricSample]:
+        account = self._account(channel)
+        now = timezone.now()
+        samples = account_metrics(account, now)
+        for post in account.posts.filter(remote_id__in=list(remote_ids)):
+            samples += post_metrics(post, account, now)
+        return samples
+
+    async def fetch_metrics(
+        self, channel: ChannelRef, *, remote_ids: Sequence[str] = ()
+    ) -> Sequence[MetricSample]:
+        await conditions.before_call()
+        return await sync_to_async(self._metrics)(channel, remote_ids)
+
+
+class SandboxFacebook(SandboxNetwork):
+    key = "sandbox_facebook"
+    flavour = "fb"
+    name = _("Sandbox · Facebook Page")
+    icon = "facebook"
+    text_rules = TextRules(max_length=63_206, max_media=10)
+    capabilities = Capabilities(first_comment=True, hide_comments=True, direct_messages=True)
+
+
+class SandboxInstagram(SandboxNetwork):
+    key = "sandbox_instagram"
+    flavour = "ig"
+    name = _("Sandbox · Instagram")
+    icon = "instagram"
+    text_rules = TextRules(
+        max_length=2_200, max_hashtags=30, max_mentions=20, media_required=True, max_media=10
+    )
+    capabilities = Capabilities(
+        links=False, first_comment=True, hide_comments=True, direct_messages=True
+    )
+
+
+class SandboxX(SandboxNetwork):
+    key = "sandbox_x"
+    flavour = "x"
+    name = _("Sandbox · X")
+    icon = "twitter-x"
+    text_rules = TextRules(max_length=280, counting="weighted", url_length=23, max_media=4)
+    capabilities = Capabilities(threads=True, direct_messages=True)
