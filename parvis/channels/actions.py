@@ -8,7 +8,7 @@ from django.utils import timezone
 from parvis.accounts.models import User, Workspace
 from parvis.channels.models import Channel, ChannelStatus, Credential
 from parvis.core.audit import audit
-from parvis.networks.base import ConnectedAccount
+from parvis.networks.base import AuthExpired, ConnectedAccount, NetworkError
 
 
 @transaction.atomic
@@ -45,4 +45,39 @@ def channel_connect(
         target=channel,
         network=network_key,
     )
+    return channel
+
+
+@transaction.atomic
+def channel_disconnect(*, channel: Channel, acting_user: User | None) -> None:
+    """Forget the channel and its tokens. Its posts stay, without this channel."""
+    audit(
+        verb="channel.disconnected",
+        workspace=channel.workspace,
+        actor=acting_user,
+        target=channel,
+        network=channel.network,
+    )
+    channel.delete()
+
+
+@transaction.atomic
+def channel_record_health(*, channel: Channel, error: NetworkError | None) -> Channel:
+    """Record what a health check found: healthy, needs reconnect, or error with its reason."""
+    if error is None:
+        status, reason = ChannelStatus.HEALTHY, ""
+    elif isinstance(error, AuthExpired):
+        status, reason = ChannelStatus.NEEDS_RECONNECT, str(error.user_message)
+    else:
+        status, reason = ChannelStatus.ERROR, str(error.user_message)
+    if (status, reason) != (channel.status, channel.status_reason):
+        channel.status, channel.status_reason = status, reason
+        channel.status_changed_at = timezone.now()
+        channel.save(update_fields=["status", "status_reason", "status_changed_at"])
+        audit(
+            verb="channel.status_changed",
+            workspace=channel.workspace,
+            target=channel,
+            status=status,
+        )
     return channel

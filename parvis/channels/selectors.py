@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from parvis.accounts.models import Workspace
-from parvis.channels.models import Channel
+from parvis.channels.models import Channel, Credential
+from parvis.networks.base import ChannelRef
 
 
 def channels_of(*, workspace: Workspace) -> QuerySet[Channel]:
     return Channel.objects.in_workspace(workspace).order_by("network", "name")
+
+
+def channel_of_or_404(*, workspace: Workspace, channel_id: int) -> Channel:
+    return get_object_or_404(Channel.objects.in_workspace(workspace), pk=channel_id)
+
+
+def channel_ref(*, channel: Channel) -> ChannelRef:
+    """What a network is told about the channel (tokens decrypted here only)."""
+    credential = Credential.objects.filter(channel=channel).first()
+    token = credential.access_token if credential else ""
+    return ChannelRef(external_id=channel.external_id, access_token=token, options=channel.options)

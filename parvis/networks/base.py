@@ -261,7 +261,9 @@ class Network(ABC):
 
     # Conversations
     @abstractmethod
-    async def fetch_interactions(self, channel: ChannelRef, *, cursor: str = "") -> InteractionPage: ...
+    async def fetch_interactions(
+        self, channel: ChannelRef, *, cursor: str = ""
+    ) -> InteractionPage: ...
 
     @abstractmethod
     async def reply(

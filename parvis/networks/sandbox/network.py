@@ -61,6 +61,9 @@ class SandboxNetwork(Network):
     async def connect_finish(
         self, *, params: dict[str, str], state: dict[str, Any], redirect_uri: str
     ) -> Sequence[ConnectedAccount]:
+        if params.get("external_id"):  # re-authorising a known account
+            account = await sync_to_async(self._reauthorise)(params["external_id"])
+            return [self._connected(account)]
         name = " ".join(params.get("account_name", "").split())
         if not name:
             raise PermanentError(_("Give the Sandbox account a name."))
@@ -79,6 +82,18 @@ class SandboxNetwork(Network):
             token=secrets.token_urlsafe(24),
             created_at=timezone.now(),
         )
+
+    def _reauthorise(self, external_id: str) -> SandboxAccount:
+        account = SandboxAccount.objects.filter(external_id=external_id).first()
+        if account is None:
+            raise PermanentError(_("This Sandbox account no longer exists: connect a new one."))
+        account.token, account.token_revoked = secrets.token_urlsafe(24), False
+        account.save(update_fields=["token", "token_revoked"])
+        return account
+
+    def simulate_revoked_token(self, external_id: str) -> None:
+        """Demo aid: revoke the account's token, as a person would on the real network."""
+        SandboxAccount.objects.filter(external_id=external_id).update(token_revoked=True)
 
     def _connected(self, account: SandboxAccount) -> ConnectedAccount:
         return ConnectedAccount(
