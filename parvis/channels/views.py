@@ -14,7 +14,7 @@ from parvis.accounts.access import workspace_view
 from parvis.channels.actions import channel_connect, channel_disconnect, channel_record_health
 from parvis.channels.selectors import channel_of_or_404, channel_ref, channels_of
 from parvis.networks import registry
-from parvis.networks.base import Network, NetworkError
+from parvis.networks.base import ConnectStart, Network, NetworkError
 
 SESSION_STATE = "parvis.connect.{network}"
 
@@ -91,14 +91,31 @@ def _finish(
     return redirect(_list_url(request)), ""
 
 
+def _finish_or_back(
+    request: HttpRequest, network: Network, params: dict[str, str], state: dict
+) -> HttpResponse:
+    """Finish connecting where there is no form to show again: errors go back to the list."""
+    response, error = _finish(request, network, params, state)
+    if response is None:
+        messages.error(request, error)
+        return redirect(_list_url(request))
+    return response
+
+
+def _redirect_to_consent(
+    request: HttpRequest, network: Network, start: ConnectStart
+) -> HttpResponse:
+    request.session[SESSION_STATE.format(network=network.key)] = start.state
+    return redirect(start.authorize_url)
+
+
 @workspace_view("channel.manage")
 def connect_network(request: HttpRequest, network: str) -> HttpResponse:
     """Start connecting: a form (Sandbox) or a redirect to the network's consent page."""
     chosen = _network_or_404(network)
     start = chosen.connect_start(redirect_uri=_callback_uri(request, chosen))
     if start.authorize_url:
-        request.session[SESSION_STATE.format(network=chosen.key)] = start.state
-        return redirect(start.authorize_url)
+        return _redirect_to_consent(request, chosen, start)
     error, values = "", {}
     if request.method == "POST":
         values = {field: request.POST.get(field, "") for field in start.form_fields}
@@ -131,11 +148,7 @@ def connect_callback(request: HttpRequest, network: str) -> HttpResponse:
             },
         )
         return redirect(_list_url(request))
-    response, error = _finish(request, chosen, dict(request.GET.items()), state)
-    if response is None:
-        messages.error(request, error)
-        return redirect(_list_url(request))
-    return response
+    return _finish_or_back(request, chosen, dict(request.GET.items()), state)
 
 
 @workspace_view("channel.manage")
@@ -145,13 +158,8 @@ def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
     network = _network_or_404(channel.network)
     start = network.connect_start(redirect_uri=_callback_uri(request, network))
     if start.authorize_url:
-        request.session[SESSION_STATE.format(network=network.key)] = start.state
-        return redirect(start.authorize_url)
-    response, error = _finish(request, network, {"external_id": channel.external_id}, start.state)
-    if response is None:
-        messages.error(request, error)
-        return redirect(_list_url(request))
-    return response
+        return _redirect_to_consent(request, network, start)
+    return _finish_or_back(request, network, {"external_id": channel.external_id}, start.state)
 
 
 @workspace_view("channel.manage")
