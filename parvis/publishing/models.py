@@ -43,5 +43,9 @@ class Post(models.Model):
         indexes = [models.Index(fields=["workspace", "scheduled_at"])]
 
     def __str__(self) -> str:
-        first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
-        return first_line[:60]
+        title = self.first_line
+        return title if len(title) <= 60 else title[:59] + "…"
+
+    @property
+    def first_line(self) -> str:
+        return self.text.strip().splitlines()[0] if self.text.strip() else ""

@@ -21,7 +21,7 @@ def calendar_event(post: Post) -> dict[str, Any]:
     channels = list(post.channels.all())
     return {
         "id": post.pk,
-        "title": str(post) or "…",
+        "title": post.first_line or "…",
         "start": timezone.localtime(post.scheduled_at).isoformat(),
         "color": STATUS_COLOURS.get(post.status, "#6c757d"),
         "extendedProps": {

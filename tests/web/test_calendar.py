@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from parvis.channels.models import Channel
 from parvis.publishing.models import Post, PostStatus
+from parvis.web.calendar import calendar_event
 from tests import factories
 
 
@@ -86,3 +87,15 @@ def test_naive_range_is_read_in_the_workspace_time_zone(logged_in_client, worksp
     assert [e["id"] for e in events] == [posts["late"].pk]
     events = _events(logged_in_client, workspace, start="2026-11-10T07:30:00").json()
     assert [e["id"] for e in events] == [posts["early"].pk, posts["late"].pk]
+
+
+@pytest.mark.django_db
+def test_long_first_lines_are_whole_on_the_calendar_and_shortened_elsewhere(workspace):
+    first_line = "Ce week-end, atelier pain pour les enfants " * 3
+    post = Post.objects.create(
+        workspace=workspace,
+        text=first_line + "\nsuite",
+        scheduled_at=datetime(2026, 11, 10, tzinfo=UTC),
+    )
+    assert str(post).endswith("…") and len(str(post)) == 60
+    assert calendar_event(post)["title"] == first_line.strip()
