@@ -48,4 +48,4 @@ class Post(models.Model):
 
     @property
     def first_line(self) -> str:
-        return self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return self.text.strip().splitlines()[0].strip() if self.text.strip() else ""
