@@ -1,0 +1,71 @@
+"""Tenancy: every URL of a workspace answers 404 to members of other workspaces.
+
+The walk reads the project's URL configuration, so pages added later are
+checked without touching this test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from parvis.channels.models import Channel
+from parvis.publishing.models import Post
+from tests import factories
+
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def _routes(patterns=None, prefix: str = ""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def workspace_routes() -> list[str]:
+    return sorted({r for r in _routes() if "<slug:workspace>" in r})
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    def value(match: re.Match) -> str:
+        name, converter = match["name"], match["converter"] or "str"
+        if name in values:
+            return values[name]
+        return "1" if converter == "int" else "sandbox_x"
+
+    return "/" + PARAMETER.sub(value, route).lstrip("^").rstrip("$")
+
+
+def test_the_walk_finds_the_workspace_pages():
+    routes = workspace_routes()
+    assert len(routes) >= 15, routes
+    assert "w/<slug:workspace>/calendar/" in routes
+
+
+@pytest.mark.django_db
+def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
+    owner_a = factories.make_user()
+    factories.make_workspace("Marque A", owner=owner_a)
+    workspace_b = factories.make_workspace("Marque B")
+    channel_b = Channel.objects.create(
+        workspace=workspace_b, network="sandbox_x", external_id="b", name="B"
+    )
+    post_b = Post.objects.create(workspace=workspace_b, text="Secret de B")
+    values = {
+        "workspace": workspace_b.slug,
+        "channel_id": str(channel_b.pk),
+        "post_id": str(post_b.pk),
+    }
+    client.force_login(owner_a)
+    answers = {}
+    for route in workspace_routes():
+        url = _fill(route, values)
+        answers[url] = (client.get(url).status_code, client.post(url).status_code)
+    leaks = {url: codes for url, codes in answers.items() if codes != (404, 404)}
+    assert leaks == {}
+    assert Channel.objects.filter(pk=channel_b.pk).exists()
