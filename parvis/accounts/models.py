@@ -37,7 +37,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True,
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("Empty: follow the browser's language."),
     )
     is_active = models.BooleanField(default=True)
@@ -85,14 +88,19 @@ class Workspace(models.Model):
     """One brand or one client: its channels, posts, inbox and figures."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="workspaces",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="workspaces",
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address"), max_length=60, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="fr",
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="fr",
         help_text=_("Default language of the brand's posts and of new members."),
     )
     color = models.CharField(_("colour"), max_length=7, default="#4f46e5")
@@ -160,4 +168,8 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
