@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
@@ -127,17 +129,10 @@ def _invitation_or_404(request: HttpRequest, invitation_id: int) -> Invitation:
     return get_object_or_404(request.workspace.invitations, pk=invitation_id)
 
 
-@workspace_view("member.manage")
-@require_POST
-def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = _invitation_or_404(request, invitation_id)
+def _back_to_members(request: HttpRequest, run: Callable[[], str]) -> HttpResponse:
+    """Run an action: show its success message, or the rule it broke; back to the members."""
     try:
-        actions.invitation_create(
-            acting=request.membership, email=invitation.email, role=invitation.role
-        )
-        messages.success(
-            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
-        )
+        messages.success(request, run())
     except actions.AccountsError as error:
         messages.error(request, str(error))
     return redirect("accounts:members", workspace=request.workspace.slug)
@@ -145,11 +140,28 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @workspace_view("member.manage")
 @require_POST
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = _invitation_or_404(request, invitation_id)
+
+    def resend() -> str:
+        actions.invitation_create(
+            acting=request.membership, email=invitation.email, role=invitation.role
+        )
+        return _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+
+    return _back_to_members(request, resend)
+
+
+@workspace_view("member.manage")
+@require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = _invitation_or_404(request, invitation_id)
-    actions.invitation_revoke(acting=request.membership, invitation=invitation)
-    messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
-    return redirect("accounts:members", workspace=request.workspace.slug)
+
+    def revoke() -> str:
+        actions.invitation_revoke(acting=request.membership, invitation=invitation)
+        return _("Invitation to %(email)s revoked.") % {"email": invitation.email}
+
+    return _back_to_members(request, revoke)
 
 
 @workspace_view("member.manage")
@@ -157,28 +169,28 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(request.workspace.memberships, pk=membership_id)
     form = RoleForm(request.POST)
-    try:
+
+    def change() -> str:
         if not form.is_valid():
             raise actions.AccountsError(_("Choose a role from the list."))
         actions.membership_change_role(
             acting=request.membership, membership=membership, role=form.cleaned_data["role"]
         )
-        messages.success(request, _("Role of %(name)s changed.") % {"name": membership.user})
-    except actions.AccountsError as error:
-        messages.error(request, str(error))
-    return redirect("accounts:members", workspace=request.workspace.slug)
+        return _("Role of %(name)s changed.") % {"name": membership.user}
+
+    return _back_to_members(request, change)
 
 
 @workspace_view("member.manage")
 @require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(request.workspace.memberships, pk=membership_id)
-    try:
+
+    def remove() -> str:
         actions.membership_remove(acting=request.membership, membership=membership)
-        messages.success(request, _("%(name)s was removed.") % {"name": membership.user})
-    except actions.AccountsError as error:
-        messages.error(request, str(error))
-    return redirect("accounts:members", workspace=request.workspace.slug)
+        return _("%(name)s was removed.") % {"name": membership.user}
+
+    return _back_to_members(request, remove)
 
 
 @workspace_view("workspace.view")

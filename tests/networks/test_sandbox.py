@@ -38,6 +38,16 @@ def publish(channel, text="Bonjour Lyon", key="delivery-1", network=x):
     return async_to_sync(network.publish)(channel, request)
 
 
+def published_ago(channel, **age) -> str:
+    """Publish, then move the post back in time so the audience has reacted."""
+    result = publish(channel)
+    SandboxPost.objects.filter(remote_id=result.remote_id).update(
+        published_at=timezone.now() - timedelta(**age)
+    )
+    simulate_audience()
+    return result.remote_id
+
+
 def test_connecting_needs_a_name():
     assert x.connect_start(redirect_uri="").form_fields == ("account_name",)
     with pytest.raises(PermanentError, match="name"):
@@ -149,13 +159,9 @@ def test_the_audience_reacts_over_time_in_french_and_english():
 
 def test_interactions_are_paged_with_a_cursor():
     channel = connect(x)
-    result = publish(channel)
-    SandboxPost.objects.filter(remote_id=result.remote_id).update(
-        published_at=timezone.now() - timedelta(days=1)
-    )
-    simulate_audience()
+    remote_id = published_ago(channel, days=1)
     first = async_to_sync(x.fetch_interactions)(channel)
-    assert first.items and all(i.post_remote_id in ("", result.remote_id) for i in first.items)
+    assert first.items and all(i.post_remote_id in ("", remote_id) for i in first.items)
     assert {i.kind for i in first.items} <= set(InteractionKind)
     again = async_to_sync(x.fetch_interactions)(channel, cursor=first.cursor)
     assert again.items == ()
@@ -164,19 +170,15 @@ def test_interactions_are_paged_with_a_cursor():
 
 def test_reply_goes_out_as_a_post_and_metrics_follow_reactions():
     channel = connect(x)
-    result = publish(channel)
-    SandboxPost.objects.filter(remote_id=result.remote_id).update(
-        published_at=timezone.now() - timedelta(hours=30)
-    )
-    simulate_audience()
+    remote_id = published_ago(channel, hours=30)
     comment = SandboxInteraction.objects.filter(kind="comment").first()
     answer = async_to_sync(x.reply)(
         channel, to_remote_id=comment.remote_id, text="Merci !", idempotency_key="r-1"
     )
     assert SandboxPost.objects.get(remote_id=answer.remote_id).reply_to_id == comment.remote_id
-    samples = async_to_sync(x.fetch_metrics)(channel, remote_ids=[result.remote_id])
+    samples = async_to_sync(x.fetch_metrics)(channel, remote_ids=[remote_id])
     figures = {(s.name, s.remote_id): s.value for s in samples}
     assert figures[("followers", "")] >= 1200
-    likes = SandboxInteraction.objects.filter(post__remote_id=result.remote_id, kind="reaction")
-    assert figures[("likes", result.remote_id)] == likes.count()
-    assert figures[("impressions", result.remote_id)] >= figures[("reach", result.remote_id)] > 0
+    likes = SandboxInteraction.objects.filter(post__remote_id=remote_id, kind="reaction")
+    assert figures[("likes", remote_id)] == likes.count()
+    assert figures[("impressions", remote_id)] >= figures[("reach", remote_id)] > 0
