@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("parvis.accounts.urls")),
+    path("", include("parvis.accounts.urls")),
     path("", include("parvis.channels.urls")),
     path("", include("parvis.networks.sandbox.urls")),
     path("", include("parvis.web.urls")),

@@ -13,18 +13,22 @@ _reset = {
 }
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("language/", views.set_language, name="set_language"),
-    path("me/", views.profile, name="profile"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(**_reset), name="password_reset"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/language/", views.set_language, name="set_language"),
+    path("accounts/me/", views.profile, name="profile"),
     path(
-        "password/reset/sent/",
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(**_reset),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
         name="password_reset_sent",
     ),
     path(
-        "password/reset/<uidb64>/<token>/",
+        "accounts/password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
@@ -32,13 +36,13 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
-        "password/reset/done/",
+        "accounts/password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+    path("accounts/invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("w/<slug:workspace>/members/", views.members, name="members"),
     path("w/<slug:workspace>/members/invite/", views.member_invite, name="invite"),
     path(
@@ -62,6 +66,10 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("w/<slug:workspace>/leave/", views.workspace_leave, name="leave"),
-    path("w/<slug:workspace>/settings/", views.workspace_settings, name="workspace_settings"),
+    path(
+        "w/<slug:workspace>/settings/workspace/",
+        views.workspace_settings,
+        name="workspace_settings",
+    ),
     path("w/<slug:workspace>/new/", views.workspace_new, name="workspace_new"),
 ]
