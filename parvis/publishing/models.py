@@ -3,11 +3,16 @@ engine (deliveries, variants, approvals) builds on it."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.tenancy import WorkspaceQuerySet
+from parvis.engine.models import StateMachineModel
+from parvis.publishing import delivering
+from parvis.publishing.states import DeliveryStates
 
 
 class PostStatus(models.TextChoices):
@@ -49,3 +54,53 @@ class Post(models.Model):
     @property
     def first_line(self) -> str:
         return self.text.strip().splitlines()[0].strip() if self.text.strip() else ""
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Delivery(StateMachineModel):
+    """One post going out to one channel: the row is the job (see states.py)."""
+
+    graph = DeliveryStates
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # The same key on every attempt: networks with idempotency de-duplicate by
+    # it, and verification looks for it.
+    idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="one_delivery_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.channel}"
+
+    def handle_scheduled(self):
+        return delivering.start(self)
+
+    def handle_publishing(self):
+        return delivering.publish(self)
+
+    def handle_verifying(self):
+        return delivering.verify(self)
+
+    def handle_retrying(self):
+        return delivering.start(self)

@@ -1,0 +1,24 @@
+"""The life of one delivery (one post to one channel)."""
+
+from __future__ import annotations
+
+from parvis.engine.graph import State, StateGraph
+
+MAX_ATTEMPTS = 8
+
+
+class DeliveryStates(StateGraph):
+    scheduled = State(try_interval=30)  # waiting for its time
+    publishing = State(try_interval=30, lease=120)
+    verifying = State(try_interval=30, lease=120)  # outcome unknown: ask the network first
+    retrying = State(try_interval=60)  # transient error; next_attempt_at = backoff
+    published = State(terminal=True)
+    failed = State(terminal=True)  # permanent error, with the reason for people
+    cancelled = State(terminal=True)
+    needs_attention = State(externally_progressed=True)  # e.g. the channel needs reconnecting
+
+    scheduled.transitions_to(publishing, cancelled)
+    publishing.transitions_to(published, retrying, failed, verifying, needs_attention)
+    verifying.transitions_to(published, publishing, retrying, failed, needs_attention)
+    retrying.transitions_to(publishing, cancelled)
+    needs_attention.transitions_to(publishing, cancelled)

@@ -1,0 +1,146 @@
+"""The publishing engine against the Sandbox network: exactly once, whatever happens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.utils import timezone
+
+from parvis.channels.actions import channel_connect
+from parvis.channels.models import ChannelStatus
+from parvis.channels.selectors import channel_ref
+from parvis.engine.runner import claim, run_once
+from parvis.networks import registry
+from parvis.networks.base import PublishRequest
+from parvis.networks.sandbox.models import SandboxAccount, SandboxPost
+from parvis.publishing.actions import post_schedule
+from parvis.publishing.models import Delivery, Post
+from parvis.publishing.states import MAX_ATTEMPTS
+
+pytestmark = pytest.mark.django_db
+
+
+def sandbox_channel(workspace, key="sandbox_x", name="La Mie Dorée"):
+    network = registry.get(key)
+    (account,) = async_to_sync(network.connect_finish)(
+        params={"account_name": name}, state={}, redirect_uri=""
+    )
+    return channel_connect(workspace=workspace, network_key=key, account=account, acting_user=None)
+
+
+@pytest.fixture
+def delivery(workspace):
+    channel = sandbox_channel(workspace)
+    post = Post.objects.create(
+        workspace=workspace, text="Galette des rois : précommandes ouvertes !"
+    )
+    (delivery,) = post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
+    return delivery
+
+
+def run_until_settled(rounds=6):
+    for _ in range(rounds):
+        Delivery.objects.update(next_attempt_at=timezone.now())  # skip the waits
+        run_once(Delivery)
+
+
+def test_a_due_post_is_published_once_with_its_link(delivery):
+    run_until_settled()
+    delivery.refresh_from_db()
+    assert delivery.state == "published"
+    post = SandboxPost.objects.get()
+    assert (delivery.remote_id, post.idempotency_key) == (post.remote_id, delivery.idempotency_key)
+    assert delivery.url.endswith(f"/sandbox/sandbox_x/{post.remote_id}/")
+    assert delivery.attempt_started_at is None and delivery.last_error == ""
+
+
+def test_a_future_post_waits_for_its_time(workspace):
+    channel = sandbox_channel(workspace)
+    post = Post.objects.create(workspace=workspace, text="Plus tard")
+    post_schedule(
+        post=post, at=timezone.now() + timedelta(hours=1), channels=[channel], acting_user=None
+    )
+    assert run_once(Delivery) == 0
+    assert not SandboxPost.objects.exists()
+
+
+def test_a_lost_answer_is_verified_not_published_again(delivery, settings):
+    settings.PARVIS_SANDBOX_LOST_RESPONSE_RATE = 1.0
+    run_once(Delivery)  # scheduled -> publishing
+    run_once(Delivery)  # the post is made, the answer is lost
+    delivery.refresh_from_db()
+    assert delivery.state == "verifying" and "did not answer" in delivery.last_error
+    settings.PARVIS_SANDBOX_LOST_RESPONSE_RATE = 0.0
+    run_until_settled()
+    delivery.refresh_from_db()
+    assert delivery.state == "published"
+    assert SandboxPost.objects.count() == 1
+
+
+def test_a_worker_that_dies_mid_publish_never_causes_a_duplicate(delivery):
+    run_once(Delivery)  # scheduled -> publishing
+    (claimed,) = claim(Delivery)
+    # The dying worker had committed its attempt and reached the network...
+    Delivery.objects.filter(pk=claimed.pk).update(attempt_started_at=timezone.now())
+    network = registry.get("sandbox_x")
+    async_to_sync(network.publish)(
+        channel_ref(channel=claimed.channel),
+        PublishRequest(text=claimed.post.text, idempotency_key=claimed.idempotency_key),
+    )
+    # ...then died. Its lease expires; another worker takes over.
+    Delivery.objects.filter(pk=claimed.pk).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    run_until_settled()
+    delivery.refresh_from_db()
+    assert delivery.state == "published"
+    assert SandboxPost.objects.count() == 1
+    assert delivery.remote_id == SandboxPost.objects.get().remote_id
+
+
+def test_transient_errors_are_retried_then_given_up_with_a_reason(delivery, settings):
+    settings.PARVIS_SANDBOX_FAILURE_RATE = 1.0
+    run_once(Delivery)
+    run_once(Delivery)
+    delivery.refresh_from_db()
+    assert delivery.state == "retrying" and delivery.attempts == 1
+    assert delivery.next_attempt_at > timezone.now()
+    assert "temporarily unavailable" in delivery.last_error
+    run_until_settled(rounds=3 * MAX_ATTEMPTS)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed"
+    assert f"gave up after {MAX_ATTEMPTS} attempts" in delivery.last_error
+    assert not SandboxPost.objects.exists()
+
+
+def test_a_rate_limit_is_honoured(delivery, settings):
+    settings.PARVIS_SANDBOX_RATE_LIMIT_RATE = 1.0
+    run_once(Delivery)
+    before = timezone.now()
+    run_once(Delivery)
+    delivery.refresh_from_db()
+    assert delivery.state == "retrying"
+    assert delivery.next_attempt_at >= before + timedelta(seconds=59)
+    assert run_once(Delivery) == 0  # nothing is tried before the network's time
+
+
+def test_an_expired_token_holds_the_delivery_and_flags_the_channel(delivery):
+    SandboxAccount.objects.update(token_revoked=True)
+    run_until_settled()
+    delivery.refresh_from_db()
+    delivery.channel.refresh_from_db()
+    assert delivery.state == "needs_attention" and "reconnect" in delivery.last_error
+    assert delivery.channel.status == ChannelStatus.NEEDS_RECONNECT
+    assert not SandboxPost.objects.exists()
+
+
+def test_a_post_the_network_refuses_fails_with_the_reason(workspace):
+    channel = sandbox_channel(workspace, key="sandbox_instagram")
+    post = Post.objects.create(workspace=workspace, text="Sans image")
+    post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
+    run_until_settled()
+    delivery = Delivery.objects.get()
+    assert delivery.state == "failed"
+    assert "image or a video" in delivery.last_error
