@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
 from parvis.channels.models import Channel, ChannelStatus, Credential
+from parvis.channels.signals import channel_reconnected
 from parvis.core.audit import audit
 from parvis.networks.base import AuthExpired, ConnectedAccount, NetworkError
 
@@ -38,6 +39,8 @@ def channel_connect(
     credential.expires_at = account.expires_at
     credential.scopes = list(account.scopes)
     credential.save()
+    if not created:
+        transaction.on_commit(lambda: channel_reconnected.send(sender=Channel, channel=channel))
     audit(
         verb="channel.connected" if created else "channel.reconnected",
         workspace=workspace,

@@ -74,7 +74,11 @@ class StateMachineModel(models.Model):
 
     def transition_to(self, to: State | str) -> None:
         """Move now (inside the caller's transaction), e.g. from an action."""
+        previous = self.state
         values = self.transition_values(to)
         for name, value in values.items():
             setattr(self, name, value)
         self.save(update_fields=list(values))
+        hook = getattr(self, "after_transition", None)
+        if hook is not None and previous != self.state:
+            hook(previous)

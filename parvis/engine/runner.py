@@ -126,9 +126,23 @@ def run_row(row: StateMachineModel) -> bool:
     if not written:
         logger.warning("%s %s: lease lost; outcome dropped", type(row).__name__, row.pk)
         return False
+    previous = row.state
     for name, value in values.items():
         setattr(row, name, value)
+    if row.state != previous:
+        _after_transition(row, previous)
     return True
+
+
+def _after_transition(row: StateMachineModel, previous: str) -> None:
+    """Let the model react to a move it made (e.g. update its parent's summary)."""
+    hook = getattr(row, "after_transition", None)
+    if hook is None:
+        return
+    try:
+        hook(previous)
+    except Exception:  # the move is saved; a failing reaction must not undo or stop it
+        logger.exception("%s %s: after_transition failed", type(row).__name__, row.pk)
 
 
 def run_once(model: type[StateMachineModel], *, limit: int = 50) -> int:

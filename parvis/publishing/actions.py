@@ -43,3 +43,18 @@ def post_schedule(
         channels=[c.pk for c in channels],
     )
     return deliveries
+
+
+@transaction.atomic
+def deliveries_resume(*, channel: Channel) -> int:
+    """A reconnected channel: deliveries held for it go out again."""
+    held = Delivery.objects.in_workspace(channel.workspace).filter(
+        channel=channel, state="needs_attention"
+    )
+    count = 0
+    for delivery in held.select_for_update():
+        delivery.transition_to("publishing")
+        count += 1
+    if count:
+        audit(verb="deliveries.resumed", workspace=channel.workspace, target=channel, count=count)
+    return count

@@ -20,6 +20,7 @@ class PostStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
     FAILED = "failed", _("Failed")
 
 
@@ -50,6 +51,23 @@ class Post(models.Model):
     def __str__(self) -> str:
         title = self.first_line
         return title if len(title) <= 60 else title[:59] + "…"
+
+    def summarise_deliveries(self) -> None:
+        """Follow the deliveries: published when all are, else the most worrying state."""
+        states = set(self.deliveries.values_list("state", flat=True))
+        if not states:
+            return
+        if states == {"published"}:
+            status = PostStatus.PUBLISHED
+        elif "failed" in states:
+            status = PostStatus.FAILED
+        elif "needs_attention" in states:
+            status = PostStatus.NEEDS_ATTENTION
+        else:
+            status = PostStatus.SCHEDULED
+        if status != self.status:
+            self.status = status
+            self.save(update_fields=["status", "updated_at"])
 
     @property
     def first_line(self) -> str:
@@ -92,6 +110,9 @@ class Delivery(StateMachineModel):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.channel}"
+
+    def after_transition(self, previous: str) -> None:
+        self.post.summarise_deliveries()
 
     def handle_scheduled(self):
         return delivering.start(self)

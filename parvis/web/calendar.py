@@ -13,6 +13,7 @@ STATUS_COLOURS = {
     PostStatus.IN_REVIEW: "#b58100",
     PostStatus.SCHEDULED: "#0d6efd",
     PostStatus.PUBLISHED: "#198754",
+    PostStatus.NEEDS_ATTENTION: "#fd7e14",
     PostStatus.FAILED: "#dc3545",
 }
 

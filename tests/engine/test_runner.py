@@ -133,3 +133,20 @@ def test_concurrent_workers_never_claim_the_same_row(job_table):
     assert len(taken) == 3
     assert len(everything) == 60
     assert len(set(everything)) == 60  # no row taken twice
+
+
+def test_after_transition_hears_each_move_and_cannot_undo_it(jobs, monkeypatch):
+    heard: list[tuple[str, str]] = []
+
+    def hook(self, previous):
+        heard.append((previous, self.state))
+        if self.state == "done":
+            raise RuntimeError("the reaction failed")
+
+    monkeypatch.setattr(Job, "after_transition", hook, raising=False)
+    job = make(["working", ["done", "x"]])
+    run_once(Job)
+    run_once(Job)
+    job.refresh_from_db()
+    assert heard == [("waiting", "working"), ("working", "done")]
+    assert job.state == "done"  # the failing reaction did not undo the move

@@ -144,3 +144,38 @@ def test_a_post_the_network_refuses_fails_with_the_reason(workspace):
     delivery = Delivery.objects.get()
     assert delivery.state == "failed"
     assert "image or a video" in delivery.last_error
+
+
+def test_the_post_follows_its_deliveries(workspace):
+    x, facebook = sandbox_channel(workspace), sandbox_channel(workspace, "sandbox_facebook")
+    post = Post.objects.create(workspace=workspace, text="Nouvelle boutique à Part-Dieu")
+    post_schedule(post=post, at=timezone.now(), channels=[x, facebook], acting_user=None)
+    SandboxAccount.objects.filter(network_key="sandbox_facebook").update(token_revoked=True)
+    run_until_settled()
+    post.refresh_from_db()
+    assert post.status == "needs_attention"
+    assert sorted(post.deliveries.values_list("state", flat=True)) == [
+        "needs_attention",
+        "published",
+    ]
+
+
+def test_reconnecting_the_channel_releases_held_deliveries(
+    delivery, django_capture_on_commit_callbacks
+):
+    SandboxAccount.objects.update(token_revoked=True)
+    run_until_settled()
+    network = registry.get("sandbox_x")
+    (account,) = async_to_sync(network.connect_finish)(
+        params={"external_id": delivery.channel.external_id}, state={}, redirect_uri=""
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_connect(
+            workspace=delivery.workspace, network_key="sandbox_x", account=account, acting_user=None
+        )
+    delivery.refresh_from_db()
+    assert delivery.state == "publishing"
+    run_until_settled()
+    delivery.refresh_from_db()
+    assert delivery.state == "published" and SandboxPost.objects.count() == 1
+    assert Post.objects.get().status == "published"
