@@ -27,4 +27,4 @@ def posts_between(
         posts = posts.filter(channels__id__in=list(channel_ids)).distinct()
     if statuses:
         posts = posts.filter(status__in=list(statuses))
-    return posts.prefetch_related("channels").order_by("scheduled_at", "id")
+    return posts.prefetch_related("channels", "deliveries").order_by("scheduled_at", "id")

@@ -20,7 +20,8 @@ STATUS_COLOURS = {
 
 def calendar_event(post: Post) -> dict[str, Any]:
     channels = list(post.channels.all())
-    return {
+    links = [d.url for d in post.deliveries.all() if d.url]
+    event = {
         "id": post.pk,
         "title": post.first_line or "…",
         "start": timezone.localtime(post.scheduled_at).isoformat(),
@@ -33,3 +34,6 @@ def calendar_event(post: Post) -> dict[str, Any]:
             "text": post.text,
         },
     }
+    if links:  # a published post opens where it appeared
+        event["url"] = links[0]
+    return event

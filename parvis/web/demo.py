@@ -21,7 +21,8 @@ from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
 from parvis.networks import registry
-from parvis.publishing.models import Post, PostStatus
+from parvis.publishing.actions import post_schedule
+from parvis.publishing.models import Delivery, Post
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -98,6 +99,7 @@ def _demo_user(password: str) -> User:
 
 
 def _sample_posts(workspace: Workspace, user: User) -> None:
+    """A few weeks of posts: the past ones published on the Sandbox, the next ones due."""
     if Post.objects.in_workspace(workspace).exists():
         return
     zone = ZoneInfo(workspace.time_zone)
@@ -106,20 +108,36 @@ def _sample_posts(workspace: Workspace, user: User) -> None:
     now = timezone.now()
     for offset, hour, minute, text, letters in DEMO_POSTS:
         moment = datetime.combine(today + timedelta(days=offset), time(hour, minute), tzinfo=zone)
-        if text.startswith("Brouillon"):
-            status = PostStatus.DRAFT
-        else:
-            status = PostStatus.PUBLISHED if moment < now else PostStatus.SCHEDULED
+        chosen = [channels[n] for n in (_LETTER_TO_NETWORK[x] for x in letters) if n in channels]
         post = Post.objects.create(
-            workspace=workspace, text=text, scheduled_at=moment, status=status, created_by=user
+            workspace=workspace, text=text, scheduled_at=moment, created_by=user
         )
-        post.channels.set(
-            [
-                channels[_LETTER_TO_NETWORK[ch]]
-                for ch in letters
-                if _LETTER_TO_NETWORK[ch] in channels
-            ]
+        if text.startswith("Brouillon"):
+            post.channels.set(chosen)
+        elif moment < now:
+            _published_in_the_past(post, chosen, moment)
+        else:
+            post_schedule(post=post, at=moment, channels=chosen, acting_user=user)
+
+
+def _published_in_the_past(post: Post, channels: list, moment: datetime) -> None:
+    post.channels.set(channels)
+    for channel in channels:
+        delivery = Delivery(workspace=post.workspace, post=post, channel=channel)
+        result = registry.get(channel.network).ensure_post(
+            external_id=channel.external_id,
+            idempotency_key=delivery.idempotency_key,
+            text=post.text,
+            published_at=moment,
         )
+        delivery.state = "published"
+        delivery.remote_id, delivery.url, delivery.published_at = (
+            result.remote_id,
+            result.url,
+            result.published_at,
+        )
+        delivery.save()
+    post.summarise_deliveries()
 
 
 @transaction.atomic

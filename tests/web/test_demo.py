@@ -50,3 +50,20 @@ def test_demo_password_from_the_environment(data_dir, monkeypatch):
     login = demo_load()
     assert login.password == "une-boulangerie"
     assert User.objects.get(email=DEMO_EMAIL).check_password("une-boulangerie")
+
+
+@pytest.mark.django_db
+def test_demo_history_is_on_the_sandbox_and_the_future_is_scheduled(data_dir):
+    from parvis.networks.sandbox.models import SandboxPost
+    from parvis.publishing.models import Delivery
+
+    demo_load()
+    published = Delivery.objects.filter(state="published")
+    assert published.exists()
+    assert set(published.values_list("remote_id", flat=True)) == set(
+        SandboxPost.objects.values_list("remote_id", flat=True)
+    )
+    waiting = Delivery.objects.filter(state="scheduled")
+    assert waiting.exists()
+    assert all(d.next_attempt_at == d.post.scheduled_at for d in waiting)
+    assert not Delivery.objects.filter(post__status=PostStatus.DRAFT).exists()

@@ -118,6 +118,22 @@ class SandboxNetwork(Network):
         )
         return self._connected(account)
 
+    def ensure_post(
+        self, *, external_id: str, idempotency_key: str, text: str, published_at: datetime
+    ) -> PublishResult:
+        """A post published in the past: used by the demo to show history."""
+        account = SandboxAccount.objects.get(external_id=external_id)
+        post, _created = SandboxPost.objects.get_or_create(
+            account=account,
+            idempotency_key=idempotency_key,
+            defaults={
+                "remote_id": secrets.token_hex(8),
+                "text": text,
+                "published_at": published_at,
+            },
+        )
+        return self._result(post)
+
     def _account(self, channel: ChannelRef) -> SandboxAccount:
         account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
         if account is None or account.token_revoked or account.token != channel.access_token:
