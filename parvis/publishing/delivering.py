@@ -25,6 +25,7 @@ from parvis.engine.runner import Move, backoff, checkpoint
 from parvis.networks import registry
 from parvis.networks.base import (
     AuthExpired,
+    ChannelRef,
     NetworkError,
     PermanentError,
     PublishRequest,
@@ -39,6 +40,19 @@ if TYPE_CHECKING:
 
 # How far before the recorded start verification looks (clocks differ).
 VERIFY_MARGIN = timedelta(minutes=2)
+
+
+def _channel(delivery: Delivery) -> ChannelRef:
+    try:
+        return channel_ref(channel=delivery.channel)
+    except ValueError as error:  # the token was encrypted with a key Parvis no longer has
+        raise AuthExpired(
+            _(
+                "Parvis cannot read this channel's access with its encryption keys: "
+                "reconnect the channel, or restore the previous PARVIS_ENCRYPTION_KEYS."
+            ),
+            detail=str(error),
+        ) from error
 
 
 def _request(delivery: Delivery) -> PublishRequest:
@@ -92,13 +106,15 @@ def publish(delivery: Delivery) -> Move:
     if delivery.attempt_started_at is not None:
         # A previous attempt may have reached the network: never guess.
         return Move(to=DeliveryStates.verifying)
+    try:
+        channel = _channel(delivery)
+    except AuthExpired as error:
+        return _failure(delivery, error, applied_maybe=False)
     if not checkpoint(delivery, attempt_started_at=timezone.now()):
         return Move()  # the lease was lost; the runner drops this outcome anyway
     network = registry.get(delivery.channel.network)
     try:
-        result = async_to_sync(network.publish)(
-            channel_ref(channel=delivery.channel), _request(delivery)
-        )
+        result = async_to_sync(network.publish)(channel, _request(delivery))
     except (RateLimited, TransientError, PermanentError, AuthExpired) as error:
         # Refused before being applied: safe to retry (or to stop).
         return _failure(delivery, error, applied_maybe=False)
@@ -125,7 +141,7 @@ def verify(delivery: Delivery) -> Move:
     since = (delivery.attempt_started_at or delivery.state_changed_at) - VERIFY_MARGIN
     try:
         found = async_to_sync(network.find_published)(
-            channel_ref(channel=delivery.channel), _request(delivery), since=since
+            _channel(delivery), _request(delivery), since=since
         )
     except AuthExpired as error:
         return _failure(delivery, error, applied_maybe=False)

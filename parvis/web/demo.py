@@ -30,7 +30,7 @@ DEMO_WORKSPACE_SLUG = "la-mie-doree"
 SECOND_WORKSPACE_SLUG = "cafe-lumiere"
 
 DEMO_CHANNELS = [
-    ("sandbox_facebook", "lamiedoree-page", "La Mie Dorée", "La Mie Dorée"),
+    ("sandbox_facebook", "lamiedoree-page", "La Mie Dorée", "@lamiedoree"),
     ("sandbox_instagram", "lamiedoree-ig", "La Mie Dorée", "@lamiedoree"),
     ("sandbox_x", "lamiedoree-x", "La Mie Dorée", "@LaMieDoree"),
 ]
@@ -126,7 +126,6 @@ def _published_in_the_past(post: Post, channels: list, moment: datetime) -> None
         delivery = Delivery(workspace=post.workspace, post=post, channel=channel)
         result = registry.get(channel.network).ensure_post(
             external_id=channel.external_id,
-            idempotency_key=delivery.idempotency_key,
             text=post.text,
             published_at=moment,
         )

@@ -51,7 +51,7 @@ def test_a_due_post_is_published_once_with_its_link(delivery):
     delivery.refresh_from_db()
     assert delivery.state == "published"
     post = SandboxPost.objects.get()
-    assert (delivery.remote_id, post.idempotency_key) == (post.remote_id, delivery.idempotency_key)
+    assert (delivery.remote_id, post.text) == (post.remote_id, delivery.post.text)
     assert delivery.url.endswith(f"/sandbox/sandbox_x/{post.remote_id}/")
     assert delivery.attempt_started_at is None and delivery.last_error == ""
 
@@ -179,3 +179,13 @@ def test_reconnecting_the_channel_releases_held_deliveries(
     delivery.refresh_from_db()
     assert delivery.state == "published" and SandboxPost.objects.count() == 1
     assert Post.objects.get().status == "published"
+
+
+def test_a_token_the_keys_cannot_read_holds_the_delivery_with_a_clear_reason(delivery, settings):
+    settings.PARVIS_ENCRYPTION_KEYS = ["a-key-that-did-not-encrypt-it"]
+    run_until_settled()
+    delivery.refresh_from_db()
+    assert delivery.state == "needs_attention"
+    assert "encryption keys" in delivery.last_error
+    assert delivery.attempt_started_at is None  # nothing was sent
+    assert not SandboxPost.objects.exists()

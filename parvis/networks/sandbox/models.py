@@ -26,19 +26,11 @@ class SandboxAccount(models.Model):
 class SandboxPost(models.Model):
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="posts")
     remote_id = models.CharField(max_length=40, unique=True)
-    idempotency_key = models.CharField(max_length=200)
     text = models.TextField()
     media_count = models.PositiveSmallIntegerField(default=0)
     reply_to_id = models.CharField(max_length=80, blank=True)
     published_at = models.DateTimeField(db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "idempotency_key"], name="sandbox_one_post_per_key"
-            )
-        ]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -2,8 +2,9 @@
 
 It implements the whole Network contract over its own tables, with the text
 rules of the network each flavour imitates, so every feature of Parvis can be
-tried with no credentials. Publishing is idempotent on the request's key, as
-on networks that offer it.
+tried with no credentials. Like Facebook, Instagram and X, it has no
+idempotency key: every publish call makes a post, and "did it publish?" can
+only be answered by looking at the account's recent posts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -118,19 +118,14 @@ class SandboxNetwork(Network):
         )
         return self._connected(account)
 
-    def ensure_post(
-        self, *, external_id: str, idempotency_key: str, text: str, published_at: datetime
-    ) -> PublishResult:
+    def ensure_post(self, *, external_id: str, text: str, published_at: datetime) -> PublishResult:
         """A post published in the past: used by the demo to show history."""
         account = SandboxAccount.objects.get(external_id=external_id)
         post, _created = SandboxPost.objects.get_or_create(
             account=account,
-            idempotency_key=idempotency_key,
-            defaults={
-                "remote_id": secrets.token_hex(8),
-                "text": text,
-                "published_at": published_at,
-            },
+            text=text,
+            published_at=published_at,
+            defaults={"remote_id": secrets.token_hex(8)},
         )
         return self._result(post)
 
@@ -154,34 +149,25 @@ class SandboxNetwork(Network):
     def _result(self, post: SandboxPost) -> PublishResult:
         return PublishResult(post.remote_id, self.post_url(post.remote_id), post.published_at)
 
-    def _publish(self, channel: ChannelRef, request: PublishRequest) -> tuple[PublishResult, bool]:
+    def _publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
         account = self._account(channel)
         measure = self.measure_text(request.text, media_count=len(request.media))
         if not measure.valid and not request.reply_to_id:
             raise PermanentError(measure.problems[0].message, detail="422 (simulated)")
-        existing = account.posts.filter(idempotency_key=request.idempotency_key).first()
-        if existing is not None:
-            return self._result(existing), False
-        try:
-            with transaction.atomic():
-                post = SandboxPost.objects.create(
-                    account=account,
-                    remote_id=secrets.token_hex(8),
-                    idempotency_key=request.idempotency_key,
-                    text=request.text,
-                    media_count=len(request.media),
-                    reply_to_id=request.reply_to_id,
-                    published_at=timezone.now(),
-                )
-        except IntegrityError:  # the same key, at the same moment, from elsewhere
-            post = account.posts.get(idempotency_key=request.idempotency_key)
-            return self._result(post), False
-        return self._result(post), True
+        post = SandboxPost.objects.create(
+            account=account,
+            remote_id=secrets.token_hex(8),
+            text=request.text,
+            media_count=len(request.media),
+            reply_to_id=request.reply_to_id,
+            published_at=timezone.now(),
+        )
+        return self._result(post)
 
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
         await conditions.before_call()
-        result, created = await sync_to_async(self._publish)(channel, request)
-        if created and conditions.response_lost():
+        result = await sync_to_async(self._publish)(channel, request)
+        if conditions.response_lost():
             raise UnknownOutcome(
                 _("The Sandbox network did not answer after the post was sent (simulated)."),
                 detail="read timeout (simulated)",
@@ -190,10 +176,14 @@ class SandboxNetwork(Network):
 
     def _find(self, channel: ChannelRef, request: PublishRequest, since: datetime):
         account = self._account(channel)
-        posts = account.posts.filter(deleted_at__isnull=True)
-        post = posts.filter(idempotency_key=request.idempotency_key).first()
-        if post is None:
-            post = posts.filter(text=request.text, published_at__gte=since).first()
+        # As on the real networks: the account's recent posts, with the same text.
+        post = (
+            account.posts.filter(
+                deleted_at__isnull=True, text=request.text, published_at__gte=since
+            )
+            .order_by("published_at")
+            .first()
+        )
         return self._result(post) if post else None
 
     async def find_published(

@@ -1,0 +1,112 @@
+"""Crash test: workers killed with SIGKILL at random moments while they publish.
+
+Real worker processes (`parvis engine`) share the test database and publish a
+burst to the Sandbox network, with its latency, transient errors, rate limits
+and lost answers turned up. Each is killed at a random moment. Killed workers'
+leases are then expired (as time would), and a new worker starts. In the end
+every post exists exactly once on the network: none lost, none twice. The
+Sandbox, like Facebook, Instagram and X, has no idempotency key, so only the
+engine's verification stands between a lost answer and a duplicate.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from parvis.channels.actions import channel_connect
+from parvis.networks import registry
+from parvis.networks.sandbox.models import SandboxPost
+from parvis.publishing.actions import post_schedule
+from parvis.publishing.models import Delivery, Post
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTS = 20
+TERMINAL = {"published", "failed", "cancelled"}
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _worker(data_dir: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PARVIS_"))}
+    env.update(
+        DATABASE_URL=_database_url(),
+        SECRET_KEY=settings.SECRET_KEY,  # the tokens were encrypted with it
+        PARVIS_ENCRYPTION_KEYS=",".join(settings.PARVIS_ENCRYPTION_KEYS),
+        PARVIS_DEBUG="true",
+        PARVIS_DATA_DIR=str(data_dir),
+        PARVIS_SANDBOX_LATENCY_MS="20,150",
+        PARVIS_SANDBOX_FAILURE_RATE="0.1",
+        PARVIS_SANDBOX_RATE_LIMIT_RATE="0.05",
+        PARVIS_SANDBOX_LOST_RESPONSE_RATE="0.2",
+        PARVIS_SANDBOX_AUDIENCE_SECONDS="3600",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "parvis", "engine"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_workers_never_lose_or_duplicate_a_post(workspace, tmp_path):
+    network = registry.get("sandbox_x")
+    (account,) = async_to_sync(network.connect_finish)(
+        params={"account_name": "Crash test"}, state={}, redirect_uri=""
+    )
+    channel = channel_connect(
+        workspace=workspace, network_key="sandbox_x", account=account, acting_user=None
+    )
+    for number in range(POSTS):
+        post = Post.objects.create(workspace=workspace, text=f"Fournée numéro {number}")
+        post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
+    connection.close()  # let the workers have the database
+
+    rng = random.Random(20261125)
+    kills, deadline = 0, time.monotonic() + 150
+    while time.monotonic() < deadline:
+        pending = Delivery.objects.exclude(state__in=TERMINAL).count()
+        connection.close()
+        if pending == 0:
+            break
+        worker = _worker(tmp_path)
+        lifetime = rng.uniform(1.5, 4.0)  # Django boots in ~1 s, then it works
+        try:
+            worker.wait(timeout=lifetime)
+        except subprocess.TimeoutExpired:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            kills += 1
+        # Time passes: the dead worker's leases expire, waits are over.
+        Delivery.objects.exclude(state__in=TERMINAL).update(
+            locked_until=None, next_attempt_at=timezone.now()
+        )
+        connection.close()
+
+    states = list(Delivery.objects.values_list("state", flat=True))
+    details = list(Delivery.objects.values_list("state", "attempts", "last_error_detail"))[:5]
+    assert states.count("published") == POSTS, details
+    on_network = list(SandboxPost.objects.values_list("text", flat=True))
+    assert sorted(on_network) == sorted(Post.objects.values_list("text", flat=True))  # once each
+    for delivery in Delivery.objects.select_related("post"):
+        assert SandboxPost.objects.get(text=delivery.post.text).remote_id == delivery.remote_id
+    print(f"crash test: {POSTS} posts, {kills} workers killed, all published once")
+    assert kills >= 2  # the test did kill workers mid-burst
