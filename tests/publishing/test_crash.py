@@ -51,7 +51,7 @@ def _worker(data_dir: Path) -> subprocess.Popen:
         PARVIS_ENCRYPTION_KEYS=",".join(settings.PARVIS_ENCRYPTION_KEYS),
         PARVIS_DEBUG="true",
         PARVIS_DATA_DIR=str(data_dir),
-        PARVIS_SANDBOX_LATENCY_MS="20,150",
+        PARVIS_SANDBOX_LATENCY_MS="100,400",
         PARVIS_SANDBOX_FAILURE_RATE="0.1",
         PARVIS_SANDBOX_RATE_LIMIT_RATE="0.05",
         PARVIS_SANDBOX_LOST_RESPONSE_RATE="0.2",

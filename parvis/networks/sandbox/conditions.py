@@ -46,12 +46,16 @@ def seed(value: object) -> None:
     _random.seed(value)
 
 
-async def before_call() -> None:
-    """Wait like a network does, and sometimes fail before doing anything."""
-    conditions = current()
-    low, high = conditions.latency_ms
+async def _half_round_trip() -> None:
+    low, high = current().latency_ms
     if high > 0:
-        await asyncio.sleep(_random.uniform(low, high) / 1000)
+        await asyncio.sleep(_random.uniform(low, high) / 2000)
+
+
+async def before_call() -> None:
+    """The request's way there; sometimes the network refuses it before doing anything."""
+    conditions = current()
+    await _half_round_trip()
     roll = _random.random()
     if roll < conditions.rate_limit_rate:
         raise RateLimited(
@@ -65,6 +69,11 @@ async def before_call() -> None:
             _("The Sandbox network is temporarily unavailable (simulated error)."),
             detail="HTTP 503 (simulated)",
         )
+
+
+async def answer_trip() -> None:
+    """The answer's way back: the write is done on the network, the caller does not know yet."""
+    await _half_round_trip()
 
 
 def response_lost() -> bool:

@@ -167,6 +167,7 @@ class SandboxNetwork(Network):
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
         await conditions.before_call()
         result = await sync_to_async(self._publish)(channel, request)
+        await conditions.answer_trip()
         if conditions.response_lost():
             raise UnknownOutcome(
                 _("The Sandbox network did not answer after the post was sent (simulated)."),
