@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("parvis.accounts.urls")),
     path("", include("parvis.channels.urls")),
+    path("", include("parvis.publishing.urls")),
     path("", include("parvis.networks.sandbox.urls")),
     path("", include("parvis.web.urls")),
 ]

@@ -58,3 +58,13 @@ def deliveries_resume(*, channel: Channel) -> int:
     if count:
         audit(verb="deliveries.resumed", workspace=channel.workspace, target=channel, count=count)
     return count
+
+
+@transaction.atomic
+def post_draft(
+    *, workspace, text: str, channels: Iterable[Channel], acting_user: User | None
+) -> Post:
+    post = Post.objects.create(workspace=workspace, text=text, created_by=acting_user)
+    post.channels.set(list(channels))
+    audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
+    return post

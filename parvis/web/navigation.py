@@ -18,7 +18,7 @@ class NavItem:
 
 MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("calendar", _("Calendar"), "calendar3", "web:calendar"),
-    NavItem("compose", _("Compose"), "pencil-square", "web:compose"),
+    NavItem("compose", _("Compose"), "pencil-square", "publishing:compose"),
     NavItem("inbox", _("Inbox"), "inbox", "web:inbox"),
     NavItem("community", _("Community"), "people", "web:community"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),

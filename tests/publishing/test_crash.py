@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -68,9 +67,9 @@ def _worker(data_dir: Path) -> subprocess.Popen:
 
 @pytest.mark.django_db(transaction=True)
 def test_killed_workers_never_lose_or_duplicate_a_post(workspace, tmp_path):
-    network = registry.get("sandbox_x")
-    (account,) = async_to_sync(network.connect_finish)(
-        params={"account_name": "Crash test"}, state={}, redirect_uri=""
+    # Synchronous on purpose: after the browser tests, this thread has an event loop.
+    account = registry.get("sandbox_x").ensure_account(
+        external_id="crash-test", name="Crash test", handle="crashtest"
     )
     channel = channel_connect(
         workspace=workspace, network_key="sandbox_x", account=account, acting_user=None

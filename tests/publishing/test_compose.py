@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parvis.accounts.roles import Role
+from parvis.publishing.models import Delivery, Post
+from tests import factories
+from tests.publishing.test_delivery import sandbox_channel
+
+pytestmark = pytest.mark.django_db
+
+
+def compose_url(workspace, name="compose"):
+    return reverse(f"publishing:{name}", kwargs={"workspace": workspace.slug})
+
+
+def test_schedule_in_the_workspace_time_zone(logged_in_client, workspace):
+    x, facebook = sandbox_channel(workspace), sandbox_channel(workspace, "sandbox_facebook")
+    next_year = timezone.now().year + 1
+    response = logged_in_client.post(
+        compose_url(workspace),
+        {
+            "text": "Galette des rois 👑",
+            "channels": [x.pk, facebook.pk],
+            "when": "later",
+            "at": f"{next_year}-01-06T09:00",
+            "action": "schedule",
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    # 9:00 in Paris in January is 8:00 UTC.
+    assert post.scheduled_at == datetime(next_year, 1, 6, 8, 0, tzinfo=UTC)
+    assert Delivery.objects.filter(post=post, state="scheduled").count() == 2
+
+
+def test_each_network_rule_is_explained_and_nothing_is_lost(logged_in_client, workspace):
+    instagram, x = sandbox_channel(workspace, "sandbox_instagram"), sandbox_channel(workspace)
+    text = "a" * 300
+    response = logged_in_client.post(
+        compose_url(workspace),
+        {"text": text, "channels": [instagram.pk, x.pk], "when": "now", "action": "schedule"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "image or a video" in page and "20 characters too long for Sandbox · X" in page
+    assert text in page  # the text is kept
+    assert not Post.objects.exists()
+
+
+def test_live_checks_count_as_each_network_does(logged_in_client, workspace):
+    x = sandbox_channel(workspace)
+    response = logged_in_client.post(
+        compose_url(workspace, "compose_check"),
+        {"text": "Lien https://example.org/" + "x" * 100, "channels": [x.pk]},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "28 / 280" in response.content.decode()  # "Lien " + a URL counted as 23
+
+
+def test_a_moment_in_the_past_is_refused(logged_in_client, workspace):
+    x = sandbox_channel(workspace)
+    yesterday = (timezone.localtime(timezone.now() - timedelta(days=1))).strftime("%Y-%m-%dT%H:%M")
+    response = logged_in_client.post(
+        compose_url(workspace),
+        {
+            "text": "Hier",
+            "channels": [x.pk],
+            "when": "later",
+            "at": yesterday,
+            "action": "schedule",
+        },
+    )
+    assert response.status_code == 400 and b"has passed" in response.content
+
+
+def test_publish_now_goes_out_with_the_worker(logged_in_client, workspace):
+    from parvis.engine.runner import run_once
+
+    x = sandbox_channel(workspace)
+    logged_in_client.post(
+        compose_url(workspace),
+        {"text": "Tout de suite", "channels": [x.pk], "when": "now", "action": "schedule"},
+    )
+    run_once(Delivery)
+    run_once(Delivery)
+    delivery = Delivery.objects.get()
+    assert delivery.state == "published" and delivery.url
+
+
+def test_a_contributor_saves_drafts_but_cannot_schedule(client, workspace):
+    contributor = factories.make_member(workspace, Role.CONTRIBUTOR)
+    x = sandbox_channel(workspace)
+    client.force_login(contributor.user)
+    page = client.get(compose_url(workspace))
+    assert b'value="schedule"' not in page.content
+    data = {"text": "Idée", "channels": [x.pk], "when": "now"}
+    assert client.post(compose_url(workspace), {**data, "action": "schedule"}).status_code == 403
+    client.post(compose_url(workspace), {**data, "action": "draft"})
+    assert Post.objects.get().status == "draft" and not Delivery.objects.exists()
+
+
+def test_a_viewer_cannot_compose(client, workspace):
+    viewer = factories.make_member(workspace, Role.VIEWER)
+    client.force_login(viewer.user)
+    assert client.get(compose_url(workspace)).status_code == 403
