@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from parvis.accounts.models import Workspace
 from parvis.channels.models import Channel, Credential
+from parvis.networks import registry
 from parvis.networks.base import ChannelRef
 
 
@@ -23,3 +24,11 @@ def channel_ref(*, channel: Channel) -> ChannelRef:
     credential = Credential.objects.filter(channel=channel).first()
     token = credential.access_token if credential else ""
     return ChannelRef(external_id=channel.external_id, access_token=token, options=channel.options)
+
+
+def channel_label(channel: Channel) -> str:
+    """The channel's network, by name, so a brand's same-named pages can be told apart."""
+    try:
+        return str(registry.get(channel.network).name)
+    except registry.UnknownNetwork:
+        return channel.network

@@ -9,12 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.channels.models import Channel
+from parvis.channels.selectors import channel_label
 from parvis.networks import registry
+
+
+class ChannelChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, channel: Channel) -> str:
+        return f"{channel.name} · {channel_label(channel)}"
 
 
 class ComposeForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
-    channels = forms.ModelMultipleChoiceField(
+    channels = ChannelChoiceField(
         label=_("Channels"),
         queryset=Channel.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -42,7 +48,7 @@ class ComposeForm(forms.Form):
         """Each chosen channel with its network's measure of the text."""
         text = self.data.get("text", "")
         chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
-        return [(c, registry.get(c.network).measure_text(text)) for c in chosen]
+        return [(c, channel_label(c), registry.get(c.network).measure_text(text)) for c in chosen]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -58,9 +64,9 @@ class ComposeForm(forms.Form):
                 )
         else:
             data["at"] = timezone.now()
-        for channel, measure in self.measures():
+        for channel, network, measure in self.measures():
             for problem in measure.problems:
-                self.add_error("text", f"{channel.name} · {problem.message}")
+                self.add_error("text", f"{channel.name} ({network}) · {problem.message}")
         return data
 
     def schedule_at(self) -> datetime:

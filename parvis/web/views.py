@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.access import workspace_view
 from parvis.accounts.selectors import default_workspace_for
-from parvis.channels.selectors import channels_of
+from parvis.channels.selectors import channel_label, channels_of
 from parvis.publishing.models import PostStatus
 from parvis.publishing.selectors import posts_between
 from parvis.web.calendar import calendar_event
@@ -40,7 +40,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "web/calendar.html",
         {
             "active_nav": "calendar",
-            "channels": channels_of(workspace=request.workspace),
+            "channels": [
+                (c.pk, f"{c.name} · {channel_label(c)}")
+                for c in channels_of(workspace=request.workspace)
+            ],
             "statuses": PostStatus.choices,
         },
     )

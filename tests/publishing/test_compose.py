@@ -109,3 +109,10 @@ def test_a_viewer_cannot_compose(client, workspace):
     viewer = factories.make_member(workspace, Role.VIEWER)
     client.force_login(viewer.user)
     assert client.get(compose_url(workspace)).status_code == 403
+
+
+def test_same_named_pages_are_told_apart_by_their_network(logged_in_client, workspace):
+    sandbox_channel(workspace, "sandbox_facebook"), sandbox_channel(workspace)
+    page = logged_in_client.get(compose_url(workspace)).content.decode()
+    assert "La Mie Dorée · Sandbox · Facebook Page" in page
+    assert "La Mie Dorée · Sandbox · X" in page
