@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "parvis.networks",
     "parvis.networks.sandbox",
     "parvis.channels",
+    "parvis.notifications",
     "parvis.publishing",
     "parvis.web",
 ]

@@ -25,8 +25,10 @@ def user(db):
 
 @pytest.fixture
 def workspace(db, user):
-    """A workspace owned by ``user``."""
-    return factories.make_workspace("Boulangerie Test", owner=user)
+    """A workspace owned by ``user``; its team writes in English (French is tested apart)."""
+    return factories.make_workspace(
+        "Boulangerie Test", owner=user, language="en", time_zone="Europe/Paris"
+    )
 
 
 @pytest.fixture

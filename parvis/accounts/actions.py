@@ -209,11 +209,18 @@ def membership_remove(*, acting: Membership, membership: Membership) -> None:
 
 @transaction.atomic
 def workspace_update(
-    *, acting: Membership, name: str, language: str, time_zone: str, color: str
+    *,
+    acting: Membership,
+    name: str,
+    language: str,
+    time_zone: str,
+    color: str,
+    approval_required: bool = False,
 ) -> Workspace:
     workspace = acting.workspace
     workspace.name, workspace.language = name, language
     workspace.time_zone, workspace.color = time_zone, color
-    workspace.save(update_fields=["name", "language", "time_zone", "color"])
+    workspace.approval_required = approval_required
+    workspace.save(update_fields=["name", "language", "time_zone", "color", "approval_required"])
     audit(verb="workspace.updated", workspace=workspace, actor=acting.user, target=workspace)
     return workspace

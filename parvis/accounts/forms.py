@@ -26,6 +26,8 @@ class BootstrapForm:
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if getattr(field.widget, "input_type", "") == "color":
                 css = "form-control form-control-color"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
             field.widget.attrs["class"] = css
 
     def full_clean(self) -> None:
@@ -65,7 +67,7 @@ class WorkspaceForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = ["name", "language", "time_zone", "color"]
+        fields = ["name", "language", "time_zone", "color", "approval_required"]
         widgets = {"color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -104,6 +104,14 @@ class Workspace(models.Model):
         help_text=_("Default language of the brand's posts and of new members."),
     )
     color = models.CharField(_("colour"), max_length=7, default="#4f46e5")
+    approval_required = models.BooleanField(
+        _("every post needs approval"),
+        default=False,
+        help_text=_(
+            "Editors submit their posts for review too, and nobody approves their own post. "
+            "Contributors' posts are always reviewed."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

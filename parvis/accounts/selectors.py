@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from parvis.accounts.models import Invitation, Membership, User, Workspace
+from parvis.accounts.roles import PERMISSIONS
 
 
 def workspaces_for(*, user: User) -> QuerySet[Workspace]:
@@ -31,3 +32,12 @@ def members_of(*, workspace: Workspace) -> QuerySet[Membership]:
 
 def pending_invitations_of(*, workspace: Workspace) -> list[Invitation]:
     return [i for i in workspace.invitations.select_related("invited_by") if i.is_pending]
+
+
+def members_who_can(*, workspace: Workspace, permission: str) -> list[User]:
+    """The active people of a workspace whose role grants ``permission``."""
+    roles = [role for role, granted in PERMISSIONS.items() if permission in granted]
+    memberships = Membership.objects.filter(
+        workspace=workspace, role__in=roles, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships]

@@ -1,16 +1,77 @@
-"""Writes about posts and their deliveries."""
+"""Writes about posts and their deliveries: drafting, reviewing, scheduling."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from parvis.accounts.models import User
+from parvis.accounts.models import Membership, User, Workspace
+from parvis.accounts.selectors import members_who_can
 from parvis.channels.models import Channel
+from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
-from parvis.publishing.models import Delivery, Post, PostStatus
+from parvis.notifications.actions import notify
+from parvis.notifications.models import NotificationKind
+from parvis.publishing.models import (
+    Delivery,
+    Post,
+    PostReview,
+    PostRevision,
+    PostStatus,
+    ReviewDecision,
+)
+
+# A time chosen a moment ago is still accepted (the form was open for a while).
+PAST_TOLERANCE = timedelta(minutes=1)
+
+
+class PublishingError(Exception):
+    """A request that cannot be carried out; the message is for the user."""
+
+
+def needs_review(*, membership: Membership) -> bool:
+    """Must this person's posts be approved by someone else before they are scheduled?"""
+    return membership.workspace.approval_required or not membership.can("post.schedule")
+
+
+def _check_channels(workspace: Workspace, channels: list[Channel]) -> None:
+    if any(c.workspace_id != workspace.pk for c in channels):
+        raise ValueError("A post can only go to its own workspace's channels.")
+
+
+def _record_revision(post: Post, user: User | None) -> PostRevision:
+    names = [f"{c.name} · {channel_label(c)}" for c in post.channels.all()]
+    return PostRevision.objects.create(
+        post=post,
+        text=post.text,
+        channel_names=sorted(names),
+        scheduled_at=post.scheduled_at,
+        edited_by=user,
+    )
+
+
+@transaction.atomic
+def post_draft(
+    *,
+    workspace: Workspace,
+    text: str,
+    channels: Iterable[Channel],
+    acting_user: User | None,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    channels = list(channels)
+    _check_channels(workspace, channels)
+    post = Post.objects.create(
+        workspace=workspace, text=text, created_by=acting_user, scheduled_at=scheduled_at
+    )
+    post.channels.set(channels)
+    _record_revision(post, acting_user)
+    audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
+    return post
 
 
 @transaction.atomic
@@ -19,9 +80,7 @@ def post_schedule(
 ) -> list[Delivery]:
     """Schedule a post: one delivery per channel, due at ``at`` (UTC)."""
     channels = list(channels)
-    foreign = [c for c in channels if c.workspace_id != post.workspace_id]
-    if foreign:
-        raise ValueError("A post can only go to its own workspace's channels.")
+    _check_channels(post.workspace, channels)
     post.scheduled_at, post.status = at, PostStatus.SCHEDULED
     post.save(update_fields=["scheduled_at", "status", "updated_at"])
     post.channels.add(*channels)
@@ -45,6 +104,206 @@ def post_schedule(
     return deliveries
 
 
+def _locked(post: Post) -> Post:
+    return Post.objects.select_for_update().select_related("workspace").get(pk=post.pk)
+
+
+def _drop_unstarted_deliveries(post: Post, keep: Iterable[Channel] = ()) -> int:
+    """Deliveries that never started leave no trace on a network: they can go."""
+    unstarted = post.deliveries.filter(state="scheduled").exclude(channel__in=[c.pk for c in keep])
+    count, _by_model = unstarted.delete()
+    return count
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post: Post,
+    text: str,
+    channels: Iterable[Channel],
+    scheduled_at: datetime | None,
+    acting: Membership,
+) -> Post:
+    """Change a post that has not gone out. A changed, scheduled post that needs
+    approval goes back to review; a scheduled post's deliveries follow."""
+    post = _locked(post)
+    channels = list(channels)
+    _check_channels(post.workspace, channels)
+    if not post.is_editable:
+        raise PublishingError(_("This post has started going out; it can no longer be changed."))
+    before = (post.text, {c.pk for c in post.channels.all()}, post.scheduled_at)
+    changed = [
+        name
+        for name, old, new in zip(
+            ("text", "channels", "time"),
+            before,
+            (text, {c.pk for c in channels}, scheduled_at),
+            strict=True,
+        )
+        if old != new
+    ]
+    if not changed:
+        return post
+    post.text, post.scheduled_at = text, scheduled_at
+    post.save(update_fields=["text", "scheduled_at", "updated_at"])
+    post.channels.set(channels)
+    back_to_review = (
+        post.status == PostStatus.SCHEDULED
+        and needs_review(membership=acting)
+        and ({"text", "channels"} & set(changed))
+    )
+    if back_to_review:
+        _drop_unstarted_deliveries(post)
+        post.status = PostStatus.IN_REVIEW
+        post.save(update_fields=["status", "updated_at"])
+    elif post.status == PostStatus.SCHEDULED:
+        _drop_unstarted_deliveries(post, keep=channels)
+        post_schedule(
+            post=post,
+            at=scheduled_at or timezone.now(),
+            channels=channels,
+            acting_user=acting.user,
+        )
+    _record_revision(post, acting.user)
+    audit(
+        verb="post.edited",
+        workspace=post.workspace,
+        actor=acting.user,
+        target=post,
+        changed=changed,
+    )
+    if back_to_review:
+        _notify_reviewers(post, acting.user)
+    return post
+
+
+def _notify_reviewers(post: Post, author: User | None) -> None:
+    reviewers = [u for u in members_who_can(workspace=post.workspace, permission="post.approve")]
+    if post.workspace.approval_required:
+        reviewers = [u for u in reviewers if u != author]
+    name = author.display_name if author else "Parvis"
+    notify(
+        recipients=reviewers,
+        workspace=post.workspace,
+        kind=NotificationKind.REVIEW_REQUESTED,
+        title=lambda: _("%(name)s submits a post for review") % {"name": name},
+        body=lambda: post.text[:500],
+        link=post.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def post_submit(*, post: Post, acting_user: User) -> Post:
+    """Ask for approval. The post keeps its proposed time (or none: as soon as approved)."""
+    post = _locked(post)
+    if post.status not in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED):
+        raise PublishingError(
+            _("Only a draft, or a post with requested changes, can be submitted.")
+        )
+    if not post.channels.exists():
+        raise PublishingError(_("Choose at least one channel before submitting the post."))
+    post.status = PostStatus.IN_REVIEW
+    post.save(update_fields=["status", "updated_at"])
+    audit(verb="post.submitted", workspace=post.workspace, actor=acting_user, target=post)
+    _notify_reviewers(post, acting_user)
+    return post
+
+
+def _check_reviewable(post: Post, reviewer: User) -> None:
+    if post.status != PostStatus.IN_REVIEW:
+        raise PublishingError(_("This post is not awaiting review."))
+    if post.workspace.approval_required and post.created_by_id == reviewer.pk:
+        raise PublishingError(
+            _("In this workspace every post is approved by someone other than its author.")
+        )
+
+
+@transaction.atomic
+def post_approve(
+    *, post: Post, acting_user: User, at: datetime | None = None, comment: str = ""
+) -> list[Delivery]:
+    """Approve and schedule, at ``at`` or the proposed time (or now if none was given)."""
+    post = _locked(post)
+    _check_reviewable(post, acting_user)
+    at = at or post.scheduled_at or timezone.now()
+    if at < timezone.now() - PAST_TOLERANCE:
+        raise PublishingError(
+            _("The planned time has passed: choose a new date and time, then approve.")
+        )
+    PostReview.objects.create(
+        post=post, decision=ReviewDecision.APPROVED, comment=comment, reviewer=acting_user
+    )
+    audit(
+        verb="post.approved",
+        workspace=post.workspace,
+        actor=acting_user,
+        target=post,
+        comment=comment,
+    )
+    deliveries = post_schedule(
+        post=post, at=at, channels=post.channels.all(), acting_user=acting_user
+    )
+    if post.created_by and post.created_by != acting_user:
+        notify(
+            recipients=[post.created_by],
+            workspace=post.workspace,
+            kind=NotificationKind.POST_APPROVED,
+            title=lambda: _("%(name)s approved your post") % {"name": acting_user.display_name},
+            body=lambda: comment,
+            link=post.get_absolute_url(),
+        )
+    return deliveries
+
+
+@transaction.atomic
+def post_request_changes(*, post: Post, acting_user: User, comment: str) -> Post:
+    post = _locked(post)
+    _check_reviewable(post, acting_user)
+    if not comment.strip():
+        raise PublishingError(_("Say what should change, so the author knows what to do."))
+    PostReview.objects.create(
+        post=post,
+        decision=ReviewDecision.CHANGES_REQUESTED,
+        comment=comment,
+        reviewer=acting_user,
+    )
+    post.status = PostStatus.CHANGES_REQUESTED
+    post.save(update_fields=["status", "updated_at"])
+    audit(
+        verb="post.changes_requested",
+        workspace=post.workspace,
+        actor=acting_user,
+        target=post,
+        comment=comment,
+    )
+    notify(
+        recipients=[post.created_by] if post.created_by else [],
+        workspace=post.workspace,
+        kind=NotificationKind.CHANGES_REQUESTED,
+        title=lambda: (
+            _("%(name)s asks for changes to your post") % {"name": acting_user.display_name}
+        ),
+        body=lambda: comment,
+        link=post.get_absolute_url(),
+    )
+    return post
+
+
+@transaction.atomic
+def post_unschedule(*, post: Post, acting_user: User) -> Post:
+    """Take a scheduled post back to draft; nothing has gone out yet."""
+    post = _locked(post)
+    if post.status != PostStatus.SCHEDULED or not post.is_editable:
+        raise PublishingError(
+            _("Only a scheduled post that has not started going out can be unscheduled.")
+        )
+    _drop_unstarted_deliveries(post)
+    post.status = PostStatus.DRAFT
+    post.save(update_fields=["status", "updated_at"])
+    audit(verb="post.unscheduled", workspace=post.workspace, actor=acting_user, target=post)
+    return post
+
+
 @transaction.atomic
 def deliveries_resume(*, channel: Channel) -> int:
     """A reconnected channel: deliveries held for it go out again."""
@@ -58,13 +317,3 @@ def deliveries_resume(*, channel: Channel) -> int:
     if count:
         audit(verb="deliveries.resumed", workspace=channel.workspace, target=channel, count=count)
     return count
-
-
-@transaction.atomic
-def post_draft(
-    *, workspace, text: str, channels: Iterable[Channel], acting_user: User | None
-) -> Post:
-    post = Post.objects.create(workspace=workspace, text=text, created_by=acting_user)
-    post.channels.set(list(channels))
-    audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
-    return post

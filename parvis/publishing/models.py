@@ -7,17 +7,20 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
-from parvis.publishing import delivering
+from parvis.publishing import delivering, outcomes
 from parvis.publishing.states import DeliveryStates
 
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
     NEEDS_ATTENTION = "needs_attention", _("Needs attention")
@@ -32,7 +35,7 @@ class Post(models.Model):
     channels = models.ManyToManyField("channels.Channel", related_name="posts", blank=True)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.DRAFT
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -51,6 +54,11 @@ class Post(models.Model):
     def __str__(self) -> str:
         title = self.first_line
         return title if len(title) <= 60 else title[:59] + "…"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "publishing:post", kwargs={"workspace": self.workspace.slug, "post_id": self.pk}
+        )
 
     def summarise_deliveries(self) -> None:
         """Follow the deliveries: published when all are, else the most worrying state."""
@@ -72,6 +80,67 @@ class Post(models.Model):
     @property
     def first_line(self) -> str:
         return self.text.strip().splitlines()[0].strip() if self.text.strip() else ""
+
+    @property
+    def is_editable(self) -> bool:
+        """Nothing has gone out yet: text, channels and time may still change."""
+        if self.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
+            return False
+        return not self.deliveries.exclude(state__in=["", "scheduled"]).exists()
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
+class PostReview(models.Model):
+    """An approver's decision on a post submitted for review."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(_("decision"), max_length=20, choices=ReviewDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.post}"
+
+
+class PostRevision(models.Model):
+    """What a post looked like after one change: the history shows the differences."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField()
+    channel_names = models.JSONField(default=list)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+DELIVERY_STATE_LABELS = {
+    "scheduled": _("Scheduled"),
+    "publishing": _("Publishing"),
+    "verifying": _("Checking with the network"),
+    "retrying": _("Will try again"),
+    "published": _("Published"),
+    "failed": _("Failed"),
+    "cancelled": _("Cancelled"),
+    "needs_attention": _("On hold"),
+}
 
 
 def _new_key() -> str:
@@ -111,17 +180,24 @@ class Delivery(StateMachineModel):
     def __str__(self) -> str:
         return f"{self.post} → {self.channel}"
 
-    def after_transition(self, previous: str) -> None:
-        self.post.summarise_deliveries()
+    @property
+    def state_label(self) -> str:
+        return str(DELIVERY_STATE_LABELS.get(self.state, self.state))
 
+    def after_transition(self, previous: str) -> None:
+        outcomes.delivery_record_outcome(delivery=self, previous=previous)
+
+    # Reasons are written in the workspace's language: its team reads them.
     def handle_scheduled(self):
         return delivering.start(self)
 
     def handle_publishing(self):
-        return delivering.publish(self)
+        with translation.override(self.workspace.language):
+            return delivering.publish(self)
 
     def handle_verifying(self):
-        return delivering.verify(self)
+        with translation.override(self.workspace.language):
+            return delivering.verify(self)
 
     def handle_retrying(self):
         return delivering.start(self)

@@ -7,4 +7,14 @@ app_name = "publishing"
 urlpatterns = [
     path("w/<slug:workspace>/compose/", views.compose, name="compose"),
     path("w/<slug:workspace>/compose/check/", views.compose_check, name="compose_check"),
+    path("w/<slug:workspace>/posts/review/", views.review_queue, name="review_queue"),
+    path("w/<slug:workspace>/posts/<int:post_id>/", views.post_detail, name="post"),
+    path("w/<slug:workspace>/posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("w/<slug:workspace>/posts/<int:post_id>/submit/", views.post_submit, name="post_submit"),
+    path("w/<slug:workspace>/posts/<int:post_id>/review/", views.post_review, name="post_review"),
+    path(
+        "w/<slug:workspace>/posts/<int:post_id>/unschedule/",
+        views.post_unschedule,
+        name="post_unschedule",
+    ),
 ]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from parvis.accounts.selectors import workspaces_for
+from parvis.notifications.selectors import unread_count
+from parvis.publishing.selectors import posts_in_review_count
 from parvis.web.navigation import MAIN_NAVIGATION
 
 
@@ -16,9 +18,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     context["user_workspaces"] = workspaces_for(user=user)
+    context["unread_notifications"] = unread_count(user=user)
     workspace = getattr(request, "workspace", None)
     if workspace is not None:
         context["workspace"] = workspace
         context["membership"] = request.membership
         context["main_navigation"] = MAIN_NAVIGATION
+        context["review_count"] = posts_in_review_count(workspace=workspace)
     return context
