@@ -267,6 +267,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Publishing engine ----------------------------------------------------------
+# Rows a worker claims at once, and how many network calls may run together:
+# per channel (1 keeps a channel's posts in order) and per network.
+PARVIS_PUBLISH_BATCH = env_int("PARVIS_PUBLISH_BATCH", 200)
+PARVIS_PUBLISH_PER_CHANNEL = env_int("PARVIS_PUBLISH_PER_CHANNEL", 1)
+PARVIS_PUBLISH_PER_NETWORK = env_int("PARVIS_PUBLISH_PER_NETWORK", 100)
+
 # --- The Sandbox network (a simulated network for trying Parvis) --------------
 # Latency range in ms, and the share of calls that fail, are rate limited, or
 # whose answer is lost after the post was made (to show verification).

@@ -8,12 +8,15 @@ class EngineConfig(AppConfig):
     label = "engine"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from parvis.engine import periodic
         from parvis.engine.models import StateMachineModel
-        from parvis.engine.runner import run_once
+        from parvis.engine.runner import drain
 
         # Every state-machine model is worked on by the worker's engine loop.
         for model in apps.get_models():
             if issubclass(model, StateMachineModel) and getattr(model, "graph", None):
                 name = f"engine.{model._meta.label_lower}"
-                periodic.register(name, 1.0, partial(run_once, model))
+                batch = getattr(settings, "PARVIS_PUBLISH_BATCH", 200)
+                periodic.register(name, 0.25, partial(drain, model, limit=batch))

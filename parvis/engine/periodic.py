@@ -52,7 +52,7 @@ def run_due(now: float | None = None) -> list[str]:
     return ran
 
 
-def run_forever(should_stop: Callable[[], bool], tick: float = 1.0) -> None:
+def run_forever(should_stop: Callable[[], bool], tick: float = 0.25) -> None:
     while not should_stop():
         run_due()
         time.sleep(tick)

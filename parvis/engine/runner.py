@@ -1,5 +1,11 @@
 """The runner: claims due rows, runs their state's handler, writes the outcome.
 
+Network calls run concurrently: a handler that must call a network returns a
+``Call`` (the coroutine to await, what to do with its answer, and the limits
+it counts against) instead of waiting itself. ``run_once`` awaits the calls
+of a whole batch together on one event loop, bounded per key (e.g. one at a
+time per channel, fifty per network), then writes each outcome.
+
 Claiming (ARCHITECTURE rule): one short transaction takes due rows and sets
 their lease (``locked_until``). On PostgreSQL it uses ``SELECT ... FOR UPDATE
 SKIP LOCKED``, so workers on several machines never take the same row; on
@@ -11,12 +17,15 @@ was taken over) cannot overwrite the newer work.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +48,23 @@ class Move:
     retry_at: datetime | None = None
     error: str = ""
     error_detail: str = ""
+
+
+@dataclass
+class Call:
+    """A network call a handler asks the runner to make.
+
+    ``then(result, error)`` runs after it (in the runner's thread, so it may
+    use the database) and returns the move. ``limits`` are ``(key, most at
+    once)`` pairs, e.g. ``("channel:12", 1)``.
+    """
+
+    make: Callable[[], Awaitable[Any]]
+    then: Callable[[Any, BaseException | None], Any]
+    limits: tuple[tuple[str, int], ...] = ()
+    # Runs (with the database) just before the call, once its turn has come;
+    # returning False cancels the call (e.g. the lease was lost meanwhile).
+    prepare: Callable[[], bool] | None = None
 
 
 def backoff(attempts: int, *, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S) -> float:
@@ -75,8 +101,14 @@ def claim(
     return claimed
 
 
-def checkpoint(row: StateMachineModel, **fields: Any) -> bool:
-    """Commit fields now, while holding the lease (e.g. before a non-repeatable call)."""
+def checkpoint(row: StateMachineModel, *, renew: bool = False, **fields: Any) -> bool:
+    """Commit fields now, while holding the lease (e.g. before a non-repeatable call).
+
+    ``renew`` extends the lease by the state's full length, so the call that
+    follows has all of it, however long it waited for its turn.
+    """
+    if renew:
+        fields["locked_until"] = timezone.now() + timedelta(seconds=row.state_object.lease)
     with transaction.atomic():
         held = _guarded(row).update(**fields)
     if held:
@@ -106,21 +138,38 @@ def _outcome_values(row: StateMachineModel, move: Move, now: datetime) -> dict[s
     return values
 
 
-def run_row(row: StateMachineModel) -> bool:
-    """Run the handler of the row's state and write its outcome; False if the lease was lost."""
-    handler = getattr(row, row.state_object.handler_name)
+def _bug(row: StateMachineModel, error: BaseException) -> Move:
+    """A bug (or an illegal move) must not lose the row: it is tried again later."""
+    logger.error("%s %s: handler %s failed", type(row).__name__, row.pk, row.state, exc_info=error)
+    return Move(
+        retry_at=timezone.now() + timedelta(seconds=backoff(row.attempts + 1)),
+        error="An unexpected error occurred; Parvis will try again.",
+        error_detail=f"{type(error).__name__}: {error}",
+    )
+
+
+def _start(row: StateMachineModel) -> Any:
+    """Run the handler of the row's state: a move, or a Call to make first."""
     try:
-        result = handler()
-        move = result if isinstance(result, Move) else Move(to=result)
+        return getattr(row, row.state_object.handler_name)()
+    except Exception as error:
+        return _bug(row, error)
+
+
+def _then(row: StateMachineModel, call: Call, result: Any, error: BaseException | None) -> Any:
+    try:
+        return call.then(result, error)
+    except Exception as failure:
+        return _bug(row, failure)
+
+
+def _finish(row: StateMachineModel, result: Any) -> bool:
+    """Write the outcome while the lease holds; False if the lease was lost."""
+    move = result if isinstance(result, Move) else Move(to=result)
+    try:
         values = _outcome_values(row, move, timezone.now())
-    except Exception as error:  # a bug (or an illegal move) must not lose the row: retry later
-        logger.exception("%s %s: handler %s failed", type(row).__name__, row.pk, row.state)
-        move = Move(
-            retry_at=timezone.now() + timedelta(seconds=backoff(row.attempts + 1)),
-            error="An unexpected error occurred; Parvis will try again.",
-            error_detail=f"{type(error).__name__}: {error}",
-        )
-        values = _outcome_values(row, move, timezone.now())
+    except Exception as error:  # e.g. a move the graph does not allow
+        values = _outcome_values(row, _bug(row, error), timezone.now())
     with transaction.atomic():
         written = _guarded(row).update(**values)
     if not written:
@@ -132,6 +181,57 @@ def run_row(row: StateMachineModel) -> bool:
     if row.state != previous:
         _after_transition(row, previous)
     return True
+
+
+def _conclude(row: StateMachineModel, call: Call, result: Any, error: Any) -> bool:
+    return _finish(row, _then(row, call, result, error))
+
+
+async def _make_calls(waiting: list[tuple[StateMachineModel, Call]]) -> int:
+    """Make the calls together within their limits; write each outcome as it comes."""
+    semaphores: dict[str, asyncio.Semaphore] = {}
+    for _row, call in waiting:
+        for key, most in call.limits:
+            semaphores.setdefault(key, asyncio.Semaphore(most))
+
+    async def make(row: StateMachineModel, call: Call) -> bool:
+        held = [semaphores[key] for key, _most in sorted(call.limits)]
+        for semaphore in held:
+            await semaphore.acquire()
+        try:
+            if call.prepare is not None and not await sync_to_async(call.prepare)():
+                logger.warning("%s %s: lease lost before its call", type(row).__name__, row.pk)
+                return False
+            try:
+                result, error = await call.make(), None
+            except Exception as failure:
+                result, error = None, failure
+        finally:
+            for semaphore in reversed(held):
+                semaphore.release()
+        return await sync_to_async(_conclude)(row, call, result, error)
+
+    return sum(await asyncio.gather(*(make(row, call) for row, call in waiting)))
+
+
+def run_row(row: StateMachineModel) -> bool:
+    """Run one row's handler (and its call, if any) and write the outcome."""
+    return run_rows([row]) == 1
+
+
+def run_rows(rows: list[StateMachineModel]) -> int:
+    """Run claimed rows: their calls together, then each outcome; return outcomes written."""
+    waiting: list[tuple[StateMachineModel, Call]] = []
+    written = 0
+    for row in rows:
+        step = _start(row)
+        if isinstance(step, Call):
+            waiting.append((row, step))
+        else:
+            written += _finish(row, step)
+    if waiting:
+        written += async_to_sync(_make_calls)(waiting)
+    return written
 
 
 def _after_transition(row: StateMachineModel, previous: str) -> None:
@@ -148,6 +248,15 @@ def _after_transition(row: StateMachineModel, previous: str) -> None:
 def run_once(model: type[StateMachineModel], *, limit: int = 50) -> int:
     """Claim a batch of due rows and work through them; return how many ran."""
     rows = claim(model, limit=limit)
-    for row in rows:
-        run_row(row)
+    run_rows(rows)
     return len(rows)
+
+
+def drain(model: type[StateMachineModel], *, limit: int = 200, budget_s: float = 5.0) -> int:
+    """Run batches while they come full, for at most ``budget_s``; return rows run."""
+    started, total = timezone.now(), 0
+    while True:
+        count = run_once(model, limit=limit)
+        total += count
+        if count < limit or (timezone.now() - started).total_seconds() > budget_s:
+            return total

@@ -1,7 +1,8 @@
 """Publishing one delivery, exactly once (ARCHITECTURE: "Never publish twice").
 
-1. Before the network call, commit ``attempt_started_at`` (the idempotency
-   key was fixed when the delivery was made).
+1. Just before the network call (when its turn comes in the runner), commit
+   ``attempt_started_at`` and renew the lease (the idempotency key was fixed
+   when the delivery was made).
 2. Call the network; store remote id and URL with the move to ``published``.
 3. A delivery found in ``publishing`` with ``attempt_started_at`` set (the
    worker died, timed out or lost the answer) goes to ``verifying``, which
@@ -12,16 +13,18 @@ Network errors decide the next state; each keeps a reason people can read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import TYPE_CHECKING
 
-from asgiref.sync import async_to_sync
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parvis.channels.actions import channel_record_health
 from parvis.channels.selectors import channel_ref
-from parvis.engine.runner import Move, backoff, checkpoint
+from parvis.engine.runner import Call, Move, backoff, checkpoint
 from parvis.networks import registry
 from parvis.networks.base import (
     AuthExpired,
@@ -38,8 +41,20 @@ from parvis.publishing.states import MAX_ATTEMPTS, DeliveryStates
 if TYPE_CHECKING:
     from parvis.publishing.models import Delivery
 
+
 # How far before the recorded start verification looks (clocks differ).
 VERIFY_MARGIN = timedelta(minutes=2)
+
+
+def in_workspace_language[T](function: Callable[..., T]) -> Callable[..., T]:
+    """Reasons are written in the language of the delivery's workspace: its team reads them."""
+
+    @wraps(function)
+    def wrapper(delivery: Delivery, *args, **kwargs) -> T:
+        with translation.override(delivery.workspace.language):
+            return function(delivery, *args, **kwargs)
+
+    return wrapper
 
 
 def _channel(delivery: Delivery) -> ChannelRef:
@@ -102,7 +117,16 @@ def _failure(delivery: Delivery, error: NetworkError, *, applied_maybe: bool) ->
     )
 
 
-def publish(delivery: Delivery) -> Move:
+def _limits(delivery: Delivery) -> tuple[tuple[str, int], ...]:
+    """One call at a time per channel (its posts go out in order); a cap per network."""
+    return (
+        (f"channel:{delivery.channel_id}", settings.PARVIS_PUBLISH_PER_CHANNEL),
+        (f"network:{delivery.channel.network}", settings.PARVIS_PUBLISH_PER_NETWORK),
+    )
+
+
+@in_workspace_language
+def publish(delivery: Delivery) -> Move | Call:
     if delivery.attempt_started_at is not None:
         # A previous attempt may have reached the network: never guess.
         return Move(to=DeliveryStates.verifying)
@@ -110,17 +134,29 @@ def publish(delivery: Delivery) -> Move:
         channel = _channel(delivery)
     except AuthExpired as error:
         return _failure(delivery, error, applied_maybe=False)
-    if not checkpoint(delivery, attempt_started_at=timezone.now()):
-        return Move()  # the lease was lost; the runner drops this outcome anyway
     network = registry.get(delivery.channel.network)
-    try:
-        result = async_to_sync(network.publish)(channel, _request(delivery))
-    except (RateLimited, TransientError, PermanentError, AuthExpired) as error:
+    request = _request(delivery)
+    return Call(
+        # Committed when the call's turn comes, right before it is made.
+        prepare=lambda: checkpoint(delivery, renew=True, attempt_started_at=timezone.now()),
+        make=lambda: network.publish(channel, request),
+        then=lambda result, error: _after_publish(delivery, result, error),
+        limits=_limits(delivery),
+    )
+
+
+@in_workspace_language
+def _after_publish(delivery: Delivery, result, error: BaseException | None) -> Move:
+    if error is None:
+        return _published(result)
+    if isinstance(error, (RateLimited, TransientError, PermanentError, AuthExpired)):
         # Refused before being applied: safe to retry (or to stop).
         return _failure(delivery, error, applied_maybe=False)
-    except NetworkError as error:  # UnknownOutcome and anything unexpected
+    if isinstance(error, NetworkError):  # UnknownOutcome
         return _failure(delivery, error, applied_maybe=True)
-    return _published(result)
+    # Anything else is a bug; the request may have gone out, so the runner
+    # keeps the row in ``publishing`` with its attempt: next time, it verifies.
+    raise error
 
 
 def _published(result) -> Move:
@@ -135,19 +171,32 @@ def _published(result) -> Move:
     )
 
 
-def verify(delivery: Delivery) -> Move:
+@in_workspace_language
+def verify(delivery: Delivery) -> Move | Call:
     """Did the last attempt publish? Ask the network, then decide."""
     network = registry.get(delivery.channel.network)
     since = (delivery.attempt_started_at or delivery.state_changed_at) - VERIFY_MARGIN
     try:
-        found = async_to_sync(network.find_published)(
-            _channel(delivery), _request(delivery), since=since
-        )
+        channel = _channel(delivery)
     except AuthExpired as error:
         return _failure(delivery, error, applied_maybe=False)
-    except NetworkError as error:  # cannot tell yet: ask again later, never publish blind
+    request = _request(delivery)
+    return Call(
+        make=lambda: network.find_published(channel, request, since=since),
+        then=lambda found, error: _after_verify(delivery, found, error),
+        limits=_limits(delivery),
+    )
+
+
+@in_workspace_language
+def _after_verify(delivery: Delivery, found, error: BaseException | None) -> Move:
+    if isinstance(error, AuthExpired):
+        return _failure(delivery, error, applied_maybe=False)
+    if isinstance(error, NetworkError):  # cannot tell yet: ask again later, never publish blind
         retry_at = getattr(error, "retry_at", None)
         return Move(retry_at=retry_at, error=str(error.user_message), error_detail=error.detail)
+    if error is not None:
+        raise error
     if found is not None:
         return _published(found)
     return Move(to=DeliveryStates.publishing, fields={"attempt_started_at": None})

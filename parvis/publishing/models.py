@@ -8,7 +8,6 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.tenancy import WorkspaceQuerySet
@@ -187,17 +186,14 @@ class Delivery(StateMachineModel):
     def after_transition(self, previous: str) -> None:
         outcomes.delivery_record_outcome(delivery=self, previous=previous)
 
-    # Reasons are written in the workspace's language: its team reads them.
     def handle_scheduled(self):
         return delivering.start(self)
 
     def handle_publishing(self):
-        with translation.override(self.workspace.language):
-            return delivering.publish(self)
+        return delivering.publish(self)
 
     def handle_verifying(self):
-        with translation.override(self.workspace.language):
-            return delivering.verify(self)
+        return delivering.verify(self)
 
     def handle_retrying(self):
         return delivering.start(self)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parvis.accounts.selectors import members_who_can
@@ -23,6 +24,11 @@ _RECORDED = {"published", "failed", "needs_attention"}
 
 
 def delivery_record_outcome(*, delivery: Delivery, previous: str) -> None:
+    with translation.override(delivery.workspace.language):
+        _record(delivery)
+
+
+def _record(delivery: Delivery) -> None:
     post = delivery.post
     post.summarise_deliveries()
     if delivery.state not in _RECORDED:

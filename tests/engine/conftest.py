@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from django.db import connection, models
 
 from parvis.engine.graph import State, StateGraph
 from parvis.engine.models import StateMachineModel
-from parvis.engine.runner import Move
+from parvis.engine.runner import Call, Move
+
+# What the fake calls saw: how many ran at once, per limit key and overall.
+CALLS: dict[str, int] = {"now": 0, "peak": 0}
+
+
+async def _fake_call(step: dict) -> str:
+    key = step["key"]
+    CALLS[key] = CALLS.get(key, 0) + 1
+    CALLS["now"] += 1
+    CALLS[f"peak:{key}"] = max(CALLS.get(f"peak:{key}", 0), CALLS[key])
+    CALLS["peak"] = max(CALLS["peak"], CALLS["now"])
+    try:
+        await asyncio.sleep(step.get("sleep", 0.05))
+        if step.get("fail"):
+            raise ConnectionError("the peer went away")
+        return "answered"
+    finally:
+        CALLS[key] -= 1
+        CALLS["now"] -= 1
 
 
 class JobStates(StateGraph):
@@ -40,6 +61,15 @@ class Job(StateMachineModel):
             return None
         if step == "illegal":
             return JobStates.waiting
+        if isinstance(step, dict):  # a network call, made by the runner
+            return Call(
+                make=lambda: _fake_call(step),
+                then=lambda result, error: Move(
+                    to=step["to"], fields={"note": f"error: {error}" if error else result}
+                ),
+                limits=((step["key"], step.get("most", 1)),),
+                prepare=lambda: step.get("prepare", True),
+            )
         if isinstance(step, list):  # [state, note]
             return Move(to=step[0], fields={"note": step[1]})
         return step

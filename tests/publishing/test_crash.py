@@ -56,12 +56,9 @@ def _worker(data_dir: Path) -> subprocess.Popen:
         PARVIS_SANDBOX_LOST_RESPONSE_RATE="0.2",
         PARVIS_SANDBOX_AUDIENCE_SECONDS="3600",
     )
+    log = (data_dir / "workers.log").open("ab")
     return subprocess.Popen(
-        [sys.executable, "-m", "parvis", "engine"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "parvis", "engine"], cwd=ROOT, env=env, stdout=log, stderr=log
     )
 
 
@@ -102,7 +99,8 @@ def test_killed_workers_never_lose_or_duplicate_a_post(workspace, tmp_path):
 
     states = list(Delivery.objects.values_list("state", flat=True))
     details = list(Delivery.objects.values_list("state", "attempts", "last_error_detail"))[:5]
-    assert states.count("published") == POSTS, details
+    log = (tmp_path / "workers.log").read_text(errors="replace")[-3000:]
+    assert states.count("published") == POSTS, (details, log)
     on_network = list(SandboxPost.objects.values_list("text", flat=True))
     assert sorted(on_network) == sorted(Post.objects.values_list("text", flat=True))  # once each
     for delivery in Delivery.objects.select_related("post"):
