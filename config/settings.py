@@ -292,6 +292,13 @@ PARVIS_SANDBOX_LOST_RESPONSE_RATE = float(
 )
 PARVIS_SANDBOX_AUDIENCE_SECONDS = env_int("PARVIS_SANDBOX_AUDIENCE_SECONDS", 30)
 
+# --- Real networks -------------------------------------------------------------
+# Where the X API v2 answers (tests and benchmarks point it at tests/servers/x).
+PARVIS_X_API_BASE_URL = env_str("PARVIS_X_API_BASE_URL", "https://api.x.com").rstrip("/")
+# Networks whose connector works but cannot be connected from the interface yet:
+# listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
+PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

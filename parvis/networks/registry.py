@@ -1,13 +1,19 @@
 """The registry of networks: one Network instance per key.
 
-Built-in networks are listed here; each is imported once, on first use.
+Built-in networks are listed here; each is imported once, on first use. Preview
+networks (``PREVIEW``) are loaded only when ``PARVIS_PREVIEW_NETWORKS`` names them.
 """
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
+from django.conf import settings
+
 from parvis.networks.base import Network
+
+logger = logging.getLogger(__name__)
 
 BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxFacebook",
@@ -15,7 +21,15 @@ BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxX",
 )
 
+# Connectors that publish but cannot be connected from the interface yet (no OAuth
+# flow): never offered on the connect page. Enabled by PARVIS_PREVIEW_NETWORKS, they
+# serve channels created another way (a benchmark, a script), so ``get`` finds them.
+PREVIEW = {
+    "x": "parvis.networks.x.network.X",
+}
+
 _networks: dict[str, Network] = {}
+_preview_keys: set[str] = set()
 _loaded = False
 
 
@@ -33,9 +47,19 @@ def _load_built_in() -> None:
     if _loaded:
         return
     for dotted in BUILT_IN:
-        module_name, class_name = dotted.rsplit(".", 1)
-        register(getattr(import_module(module_name), class_name)())
+        register(_instance(dotted))
+    for key in settings.PARVIS_PREVIEW_NETWORKS:
+        if key not in PREVIEW:
+            logger.warning("PARVIS_PREVIEW_NETWORKS names %r, which is not a preview network", key)
+            continue
+        register(_instance(PREVIEW[key]))
+        _preview_keys.add(key)
     _loaded = True
+
+
+def _instance(dotted: str) -> Network:
+    module_name, class_name = dotted.rsplit(".", 1)
+    return getattr(import_module(module_name), class_name)()
 
 
 def get(key: str) -> Network:
@@ -47,5 +71,7 @@ def get(key: str) -> Network:
 
 
 def all_networks() -> list[Network]:
+    """The networks one may connect (preview ones are left out: they cannot be yet)."""
     _load_built_in()
-    return sorted(_networks.values(), key=lambda n: (n.is_simulated, str(n.name)))
+    offered = [n for k, n in _networks.items() if k not in _preview_keys]
+    return sorted(offered, key=lambda n: (n.is_simulated, str(n.name)))

@@ -1,0 +1,1 @@
+"""X (Twitter), through the X API v2 (see network.py)."""

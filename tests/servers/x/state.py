@@ -1,0 +1,224 @@
+"""What the X test server remembers: users, tokens, posts, rate-limit windows, faults.
+
+Everything lives in memory, in one process, on one event loop: no lock is needed.
+Bodies and headers follow what the X API v2 returns (problem details with
+``title``/``detail``/``type``/``status``; ``x-rate-limit-*`` epoch-second headers).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from parvis.networks.textrules.extract import extract_urls
+
+# Bodies X returns, word for word where X documents them.
+DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
+REPLY_GONE_DETAIL = "You attempted to reply to a Tweet that is deleted or not visible to you."
+INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+FAULTS = ("503", "lost", "429", "401", "500", "504", "drop")  # what /_test/faults may queue
+
+_SLUG = string.ascii_letters + string.digits
+_TOKEN_RE = re.compile(r"^user-([0-9]{1,19})$")
+_FIRST_ID = 1_860_000_000_000_000_000  # 19 digits, like today's X post ids
+
+
+def problem(status: int, title: str, detail: str, kind: str = "about:blank", **extra) -> dict:
+    return {"title": title, "detail": detail, "type": kind, "status": status, **extra}
+
+
+def iso(moment: datetime) -> str:
+    """X's timestamps: UTC, milliseconds, a Z."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    name: str
+
+
+@dataclass
+class Tweet:
+    id: str
+    author_id: str
+    text: str  # as sent
+    shown: str  # as X gives it back: links through t.co, & < > as HTML entities
+    created_at: datetime
+    in_reply_to_id: str = ""
+    deleted: bool = False
+
+    def as_json(self, fields: set[str]) -> dict:
+        body = {"id": self.id, "text": self.shown, "edit_history_tweet_ids": [self.id]}
+        if "created_at" in fields:
+            body["created_at"] = iso(self.created_at)
+        if "author_id" in fields:
+            body["author_id"] = self.author_id
+        if "conversation_id" in fields:
+            body["conversation_id"] = self.in_reply_to_id or self.id
+        return body
+
+
+@dataclass
+class Window:
+    """A fixed rate-limit window: X's ``x-rate-limit-*`` headers describe one."""
+
+    limit: int
+    seconds: int
+    used: int = 0
+    reset_at: int = 0
+
+    def _roll(self, now: float) -> None:
+        if now >= self.reset_at:
+            self.used, self.reset_at = 0, int(now) + self.seconds
+
+    def take(self, now: float) -> bool:
+        self._roll(now)
+        if self.used >= self.limit:
+            return False
+        self.used += 1
+        return True
+
+    def headers(self, now: float, prefix: str = "x-rate-limit") -> dict[str, str]:
+        self._roll(now)
+        return {
+            f"{prefix}-limit": str(self.limit),
+            f"{prefix}-remaining": str(max(0, self.limit - self.used)),
+            f"{prefix}-reset": str(self.reset_at),
+        }
+
+
+@dataclass
+class Config:
+    latency_ms: int = 0
+    fail_rate: float = 0.0  # share of API calls answered 503, before anything is applied
+    lost_rate: float = 0.0  # share of POST /2/tweets applied, then the connection dropped
+    rate_limit: int = 1_000_000  # POST /2/tweets per user per window
+    rate_window: int = 900
+    app_limit: int = 0  # POST /2/tweets per app per 24 h; 0: no app-wide cap
+    read_limit: int = 1_000_000  # GET requests per user per window
+    seed: int | None = None
+
+
+@dataclass
+class State:
+    config: Config = field(default_factory=Config)
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> user id
+    revoked: set[str] = field(default_factory=set)
+    tweets: dict[str, Tweet] = field(default_factory=dict)
+    timelines: dict[str, list[Tweet]] = field(default_factory=dict)  # oldest first
+    live_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (user, text) -> id
+    windows: dict[tuple[str, str], Window] = field(default_factory=dict)
+    app_window: Window | None = None
+    faults: deque[tuple[str, str]] = field(default_factory=deque)  # (fault, path prefix)
+    counters: Counter[str] = field(default_factory=Counter)
+    next_id: int = _FIRST_ID
+    random: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        self.random.seed(self.config.seed)
+        if self.config.app_limit:
+            self.app_window = Window(self.config.app_limit, 24 * 3600)
+
+    # --- Users and tokens ------------------------------------------------------
+
+    def add_user(self, user_id: str, username: str = "", name: str = "") -> User:
+        user = self.users.get(user_id)
+        if user is None:
+            username = username or f"user{user_id}"[:15]
+            user = User(user_id, username, name or username)
+            self.users[user_id] = user
+            self.timelines[user_id] = []
+        return user
+
+    def register_token(self, token: str, user_id: str, username: str = "") -> User:
+        user = self.add_user(user_id, username)
+        self.tokens[token] = user_id
+        self.revoked.discard(token)
+        return user
+
+    def user_for(self, token: str) -> User | None:
+        """The user a Bearer token acts for; ``user-<digits>`` is known at once."""
+        if token in self.revoked:
+            return None
+        if token in self.tokens:
+            return self.users[self.tokens[token]]
+        if match := _TOKEN_RE.match(token):
+            return self.register_token(token, match[1])
+        return None
+
+    # --- Faults and limits -----------------------------------------------------
+
+    def take_fault(self, path: str) -> str:
+        """The first fault a test queued for this path (``/_test/faults``), or ""."""
+        for index, (fault, prefix) in enumerate(self.faults):
+            if path.startswith(prefix):
+                del self.faults[index]
+                return fault
+        return ""
+
+    def window(self, user_id: str, endpoint: str) -> Window:
+        key = (user_id, endpoint)
+        if key not in self.windows:
+            limit = self.config.rate_limit if endpoint == "post" else self.config.read_limit
+            self.windows[key] = Window(limit, self.config.rate_window)
+        return self.windows[key]
+
+    @staticmethod
+    def now() -> float:
+        return time.time()
+
+    # --- Posts -----------------------------------------------------------------
+
+    def shown(self, text: str) -> str:
+        """The text as X shows it: every link wrapped by t.co, then & < > escaped."""
+        parts, position = [], 0
+        for url in extract_urls(text):
+            slug = "".join(self.random.choices(_SLUG, k=10))
+            parts += [text[position : url.start], f"https://t.co/{slug}"]
+            position = url.end
+        parts.append(text[position:])
+        return "".join(parts).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def create(self, user: User, text: str, in_reply_to_id: str = "") -> Tweet:
+        self.next_id += self.random.randint(1, 4096)
+        now = datetime.now(UTC)
+        tweet = Tweet(str(self.next_id), user.id, text, self.shown(text), now, in_reply_to_id)
+        self.tweets[tweet.id] = tweet
+        self.timelines[user.id].append(tweet)
+        self.live_texts[(user.id, text)] = tweet.id
+        self.counters["created"] += 1
+        return tweet
+
+    def is_duplicate(self, user: User, text: str) -> bool:
+        return (user.id, text) in self.live_texts
+
+    def delete(self, tweet: Tweet) -> None:
+        tweet.deleted = True
+        if self.live_texts.get((tweet.author_id, tweet.text)) == tweet.id:
+            del self.live_texts[(tweet.author_id, tweet.text)]
+
+    def stats(self) -> dict:
+        per_text = Counter((t.author_id, t.text) for t in self.tweets.values())
+        duplicates = [
+            {"user": user, "text": text, "count": count}
+            for (user, text), count in per_text.items()
+            if count > 1
+        ]
+        per_user = Counter(t.author_id for t in self.tweets.values())
+        return {
+            "tweets": len(self.tweets),
+            "deleted": sum(t.deleted for t in self.tweets.values()),
+            "by_user": dict(per_user),
+            "duplicates": duplicates,
+            "counters": dict(self.counters),
+        }
