@@ -31,3 +31,10 @@ def members_of(*, workspace: Workspace) -> QuerySet[Membership]:
 
 def pending_invitations_of(*, workspace: Workspace) -> list[Invitation]:
     return [i for i in workspace.invitations.select_related("invited_by") if i.is_pending]
+
+
+def membership_of(*, user: User, workspace: Workspace) -> Membership | None:
+    """The user's membership of the workspace, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, workspace=workspace).first()

@@ -71,7 +71,12 @@ class Post(models.Model):
 
     @property
     def first_line(self) -> str:
-        return self.text.strip().splitlines()[0].strip() if self.text.strip() else ""
+        return first_line(self.text)
+
+
+def first_line(text: str) -> str:
+    """A post's title: its first non-blank line."""
+    return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
 def _new_key() -> str:
