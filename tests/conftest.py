@@ -9,7 +9,10 @@ from tests import factories
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only are skipped when the suite runs on SQLite."""
+    """Browser tests run last: Playwright's sync API leaves an event loop in the
+    main thread, where the engine's ``async_to_sync`` cannot run afterwards.
+    Tests marked postgres_only are skipped when the suite runs on SQLite."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (scripts/run-tests runs the suite on it)")

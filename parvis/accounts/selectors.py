@@ -41,3 +41,10 @@ def members_who_can(*, workspace: Workspace, permission: str) -> list[User]:
         workspace=workspace, role__in=roles, user__is_active=True
     ).select_related("user")
     return [m.user for m in memberships]
+
+
+def membership_of(*, user: User, workspace: Workspace) -> Membership | None:
+    """The user's membership of the workspace, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, workspace=workspace).first()

@@ -78,7 +78,7 @@ class Post(models.Model):
 
     @property
     def first_line(self) -> str:
-        return self.text.strip().splitlines()[0].strip() if self.text.strip() else ""
+        return first_line(self.text)
 
     @property
     def is_editable(self) -> bool:
@@ -86,6 +86,11 @@ class Post(models.Model):
         if self.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
             return False
         return not self.deliveries.exclude(state__in=["", "scheduled"]).exists()
+
+
+def first_line(text: str) -> str:
+    """A post's title: its first non-blank line."""
+    return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
 class ReviewDecision(models.TextChoices):

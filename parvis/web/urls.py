@@ -9,6 +9,11 @@ urlpatterns = [
     path("w/<slug:workspace>/", views.workspace_home, name="workspace"),
     path("w/<slug:workspace>/calendar/", views.calendar, name="calendar"),
     path("w/<slug:workspace>/calendar/events/", views.calendar_events, name="calendar_events"),
+    path(
+        "w/<slug:workspace>/calendar/posts/<int:post_id>/move/",
+        views.calendar_move,
+        name="calendar_move",
+    ),
     path("w/<slug:workspace>/inbox/", views.not_built, {"area": "inbox"}, name="inbox"),
     path("w/<slug:workspace>/community/", views.not_built, {"area": "community"}, name="community"),
     path("w/<slug:workspace>/analytics/", views.not_built, {"area": "analytics"}, name="analytics"),

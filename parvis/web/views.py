@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.accounts.selectors import default_workspace_for
 from parvis.channels.selectors import channel_label, channels_of
 from parvis.publishing.models import PostStatus
-from parvis.publishing.selectors import posts_between
-from parvis.web.calendar import calendar_event
+from parvis.publishing.rescheduling import RescheduleRefused, post_reschedule
+from parvis.publishing.selectors import calendar_rows, post_of_or_404
+from parvis.web.calendar import events_for
 from parvis.web.navigation import MAIN_NAVIGATION
 
 
@@ -45,6 +48,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 for c in channels_of(workspace=request.workspace)
             ],
             "statuses": PostStatus.choices,
+            "can_move": request.membership.can("post.draft"),
         },
     )
 
@@ -72,14 +76,60 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
         channel_ids = [int(c) for c in request.GET.getlist("channel") if c]
     except ValueError:
         return HttpResponseBadRequest(_("A channel filter is not a number."))
-    posts = posts_between(
+    rows = calendar_rows(
         workspace=request.workspace,
         start=start,
         end=end,
         channel_ids=channel_ids,
         statuses=[s for s in request.GET.getlist("status") if s],
     )
-    return JsonResponse([calendar_event(post) for post in posts], safe=False)
+    return JsonResponse(events_for(rows, membership=request.membership), safe=False)
+
+
+def _new_start(request: HttpRequest) -> datetime | None:
+    """The ``start`` the calendar posts (JSON or form): a wall-clock time in the
+    workspace's zone, or an ISO 8601 moment with its offset."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return None
+        raw = body.get("start") if isinstance(body, dict) else None
+    else:
+        raw = request.POST.get("start")
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = parse_datetime(raw.strip())
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        # As is, in the zone: post_reschedule refuses a time the clocks skip or repeat.
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
+    return moment
+
+
+@workspace_view()
+@require_POST
+def calendar_move(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A post dragged to another day or time on the calendar (JSON answer)."""
+    post = post_of_or_404(workspace=request.workspace, post_id=post_id)
+    at = _new_start(request)
+    if at is None:
+        return JsonResponse({"error": _("Give the new date and time (ISO 8601).")}, status=400)
+    try:
+        post = post_reschedule(post=post, at=at, acting_user=request.user)
+    except RescheduleRefused as refused:
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    local = timezone.localtime(post.scheduled_at)
+    return JsonResponse(
+        {
+            "id": post.pk,
+            "start": local.replace(tzinfo=None).isoformat(),
+            "message": _("Moved to %(moment)s.")
+            % {"moment": formats.date_format(local, "DATETIME_FORMAT")},
+        }
+    )
 
 
 @workspace_view()
