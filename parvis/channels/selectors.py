@@ -21,7 +21,10 @@ def channel_of_or_404(*, workspace: Workspace, channel_id: int) -> Channel:
 
 def channel_ref(*, channel: Channel) -> ChannelRef:
     """What a network is told about the channel (tokens decrypted here only)."""
-    credential = Credential.objects.filter(channel=channel).first()
+    try:  # already loaded when the caller selected it with the channel
+        credential = channel.credential
+    except Credential.DoesNotExist:
+        credential = None
     token = credential.access_token if credential else ""
     return ChannelRef(external_id=channel.external_id, access_token=token, options=channel.options)
 

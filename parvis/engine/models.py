@@ -20,6 +20,8 @@ from parvis.engine.graph import GraphError, State, StateGraph
 
 class StateMachineModel(models.Model):
     graph: ClassVar[type[StateGraph]]
+    # Relations its handlers read, loaded with the claim (``select_related``).
+    claim_related: ClassVar[tuple[str, ...]] = ()
 
     state = models.CharField(max_length=32, db_index=False)
     state_changed_at = models.DateTimeField(default=timezone.now)

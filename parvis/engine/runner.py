@@ -86,8 +86,10 @@ def claim(
     now = now or timezone.now()
     with transaction.atomic():
         rows = model._base_manager.filter(due_filter(model, now)).order_by("next_attempt_at", "pk")
+        if model.claim_related:  # what its handlers read, loaded with the claim
+            rows = rows.select_related(*model.claim_related)
         if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
+            rows = rows.select_for_update(skip_locked=True, of=("self",))
         claimed = list(rows[:limit])
         by_lease: dict[float, list[int]] = {}
         for row in claimed:
@@ -109,8 +111,7 @@ def checkpoint(row: StateMachineModel, *, renew: bool = False, **fields: Any) ->
     """
     if renew:
         fields["locked_until"] = timezone.now() + timedelta(seconds=row.state_object.lease)
-    with transaction.atomic():
-        held = _guarded(row).update(**fields)
+    held = _guarded(row).update(**fields)  # one statement: atomic by itself
     if held:
         for name, value in fields.items():
             setattr(row, name, value)
@@ -170,8 +171,7 @@ def _finish(row: StateMachineModel, result: Any) -> bool:
         values = _outcome_values(row, move, timezone.now())
     except Exception as error:  # e.g. a move the graph does not allow
         values = _outcome_values(row, _bug(row, error), timezone.now())
-    with transaction.atomic():
-        written = _guarded(row).update(**values)
+    written = _guarded(row).update(**values)  # one statement: atomic by itself
     if not written:
         logger.warning("%s %s: lease lost; outcome dropped", type(row).__name__, row.pk)
         return False

@@ -74,9 +74,13 @@ def _request(delivery: Delivery) -> PublishRequest:
     return PublishRequest(text=delivery.post.text, idempotency_key=delivery.idempotency_key)
 
 
-def start(delivery: Delivery) -> Move:
-    """Its time has come (or its wait is over): publish, keeping the count of attempts."""
-    return Move(to=DeliveryStates.publishing, fields={"attempts": delivery.attempts})
+def start(delivery: Delivery) -> Move | Call:
+    """Its time has come (or its wait is over): publish at once.
+
+    The move to ``publishing`` is committed with the attempt, when the call's
+    turn comes, so a crash from then on leads to verification.
+    """
+    return publish(delivery)
 
 
 def _failure(delivery: Delivery, error: NetworkError, *, applied_maybe: bool) -> Move:
@@ -138,11 +142,19 @@ def publish(delivery: Delivery) -> Move | Call:
     request = _request(delivery)
     return Call(
         # Committed when the call's turn comes, right before it is made.
-        prepare=lambda: checkpoint(delivery, renew=True, attempt_started_at=timezone.now()),
+        prepare=lambda: _attempt_starts(delivery),
         make=lambda: network.publish(channel, request),
         then=lambda result, error: _after_publish(delivery, result, error),
         limits=_limits(delivery),
     )
+
+
+def _attempt_starts(delivery: Delivery) -> bool:
+    now = timezone.now()
+    fields: dict = {"attempt_started_at": now}
+    if delivery.state != DeliveryStates.publishing.name:
+        fields.update(state=DeliveryStates.publishing.name, state_changed_at=now)
+    return checkpoint(delivery, renew=True, **fields)
 
 
 @in_workspace_language

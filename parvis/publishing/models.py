@@ -155,6 +155,8 @@ class Delivery(StateMachineModel):
     """One post going out to one channel: the row is the job (see states.py)."""
 
     graph = DeliveryStates
+    # Not the credential: a token the keys cannot read must fail its delivery, not the claim.
+    claim_related = ("post", "workspace", "channel")
 
     workspace = models.ForeignKey(
         "accounts.Workspace", on_delete=models.CASCADE, related_name="deliveries"

@@ -25,11 +25,13 @@ _RECORDED = {"published", "failed", "needs_attention"}
 
 def delivery_record_outcome(*, delivery: Delivery, previous: str) -> None:
     with translation.override(delivery.workspace.language):
-        _record(delivery)
+        _record(delivery, previous)
 
 
-def _record(delivery: Delivery) -> None:
+def _record(delivery: Delivery, previous: str) -> None:
     post = delivery.post
+    if delivery.state not in _RECORDED and previous not in _RECORDED:
+        return  # between "scheduled" and an outcome, the post's status stays the same
     post.summarise_deliveries()
     if delivery.state not in _RECORDED:
         return

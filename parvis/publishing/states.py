@@ -17,8 +17,8 @@ class DeliveryStates(StateGraph):
     cancelled = State(terminal=True)
     needs_attention = State(externally_progressed=True)  # e.g. the channel needs reconnecting
 
-    scheduled.transitions_to(publishing, cancelled)
+    scheduled.transitions_to(publishing, cancelled, needs_attention)
     publishing.transitions_to(published, retrying, failed, verifying, needs_attention)
     verifying.transitions_to(published, publishing, retrying, failed, needs_attention)
-    retrying.transitions_to(publishing, cancelled)
+    retrying.transitions_to(publishing, cancelled, needs_attention)
     needs_attention.transitions_to(publishing, cancelled)

@@ -68,7 +68,6 @@ def test_a_future_post_waits_for_its_time(workspace):
 
 def test_a_lost_answer_is_verified_not_published_again(delivery, settings):
     settings.PARVIS_SANDBOX_LOST_RESPONSE_RATE = 1.0
-    run_once(Delivery)  # scheduled -> publishing
     run_once(Delivery)  # the post is made, the answer is lost
     delivery.refresh_from_db()
     assert delivery.state == "verifying" and "did not answer" in delivery.last_error
@@ -80,10 +79,11 @@ def test_a_lost_answer_is_verified_not_published_again(delivery, settings):
 
 
 def test_a_worker_that_dies_mid_publish_never_causes_a_duplicate(delivery):
-    run_once(Delivery)  # scheduled -> publishing
     (claimed,) = claim(Delivery)
     # The dying worker had committed its attempt and reached the network...
-    Delivery.objects.filter(pk=claimed.pk).update(attempt_started_at=timezone.now())
+    Delivery.objects.filter(pk=claimed.pk).update(
+        state="publishing", attempt_started_at=timezone.now()
+    )
     network = registry.get("sandbox_x")
     async_to_sync(network.publish)(
         channel_ref(channel=claimed.channel),

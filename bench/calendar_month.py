@@ -1,6 +1,6 @@
 """How fast the editorial calendar answers with 5,000 posts in a month.
 
-    .venv/bin/python bench/calendar.py [--posts 5000] [--runs 7] [--browser]
+    .venv/bin/python bench/calendar_month.py [--posts 5000] [--runs 7] [--browser]
 
 Creates a throwaway SQLite database in a temporary folder, fills one month (the
 current one, in the workspace's zone) with posts across several channels, then

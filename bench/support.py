@@ -1,0 +1,123 @@
+"""What the benchmarks share: a throwaway PostgreSQL server and the X test server.
+
+Both run as their own processes, started here and stopped when the benchmark ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bin() -> Path:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not versions:
+        sys.exit("PostgreSQL is not installed: run scripts/install-test-deps (make test does).")
+    return versions[-1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # initdb refuses to run as root: the cluster belongs to the postgres user.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster of its own, with the server's default durability; its URL."""
+    pg_bin, work = _pg_bin(), Path(tempfile.mkdtemp(prefix="parvis-bench-pg."))
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+    port, data = free_port(), work / "data"
+    subprocess.run(
+        _as_postgres(
+            [
+                str(pg_bin / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    subprocess.run(
+        _as_postgres(
+            [
+                str(pg_bin / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(work / "server.log"),
+                "-w",
+                "-o",
+                options,
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def x_test_server(*arguments: str) -> Iterator[str]:
+    """The local X API v2 server (tests/servers/x) in its own process; its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.x", "--port", "0", *arguments],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (``share`` in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def wait_until(condition, *, timeout: float, every: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return False
