@@ -21,7 +21,7 @@ from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
 from parvis.networks import registry
-from parvis.publishing.actions import post_schedule
+from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
 
 DEMO_EMAIL = "demo@parvis.local"
@@ -62,6 +62,15 @@ DEMO_POSTS = [
     (19, 10, 0, "Brouillon : idées pour la chandeleur — crêpes, garnitures, vidéo ?", "i"),
     (21, 8, 0, "Horaires des fêtes : ouvert le 24 jusqu'à 17 h, fermé le 25.", "fix"),
 ]
+# A contributor's post awaiting the demo owner's review: (email, name, offset, hour, text).
+DEMO_REVIEW = (
+    "julie@parvis.local",
+    "Julie Martin",
+    4,
+    12,
+    "Idée de concours photo : « ma baguette au soleil ». Les 3 plus belles photos "
+    "gagnent un panier gourmand ! 📸 #LaMieDorée",
+)
 _LETTER_TO_NETWORK = {"f": "sandbox_facebook", "i": "sandbox_instagram", "x": "sandbox_x"}
 
 
@@ -120,6 +129,28 @@ def _sample_posts(workspace: Workspace, user: User) -> None:
             post_schedule(post=post, at=moment, channels=chosen, acting_user=user)
 
 
+def _post_in_review(workspace: Workspace) -> None:
+    """Julie, a contributor, submitted a post: the owner sees it in "To review"."""
+    email, name, offset, hour, text = DEMO_REVIEW
+    julie = User.objects.filter(email=email).first()
+    if julie is None:
+        julie = User.objects.create_user(email, None, full_name=name, language="fr")
+    membership_add(workspace=workspace, user=julie, role=Role.CONTRIBUTOR)
+    if Post.objects.in_workspace(workspace).filter(created_by=julie).exists():
+        return
+    zone = ZoneInfo(workspace.time_zone)
+    day = timezone.localdate(timezone=zone) + timedelta(days=offset)
+    channels = list(workspace.channels.filter(network__in=["sandbox_facebook", "sandbox_x"]))
+    post = post_draft(
+        workspace=workspace,
+        text=text,
+        channels=channels,
+        acting_user=julie,
+        scheduled_at=datetime.combine(day, time(hour, 0), tzinfo=zone),
+    )
+    post_submit(post=post, acting_user=julie)
+
+
 def _published_in_the_past(post: Post, channels: list, moment: datetime) -> None:
     post.channels.set(channels)
     for channel in channels:
@@ -166,6 +197,7 @@ def demo_load() -> DemoLogin:
                 workspace=workspace, network_key=network_key, account=account, acting_user=user
             )
     _sample_posts(workspace, user)
+    _post_in_review(workspace)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

@@ -1,0 +1,67 @@
+"""The issue's "done when", as a new user tries it: review, approve, publish, follow the link."""
+
+from __future__ import annotations
+
+import threading
+
+from playwright.sync_api import expect
+
+from parvis.engine.runner import run_once
+from parvis.networks.sandbox.models import SandboxPost
+from parvis.publishing.models import Delivery, Post
+
+
+def run_the_worker_once() -> None:
+    """What `parvis worker` does each turn; in a thread, away from Playwright's event loop."""
+    worker = threading.Thread(target=run_once, args=(Delivery,))
+    worker.start()
+    worker.join()
+
+
+def test_a_submitted_post_is_approved_published_and_links_to_the_network(logged_in_page):
+    page = logged_in_page
+    page.get_by_test_id("switch-language-en").click()
+    # Julie (a contributor) submitted a post: the owner sees it waiting.
+    expect(page.get_by_test_id("review-count")).to_have_text("1")
+    page.get_by_role("link", name="To review").click()
+    page.get_by_test_id("review-queue").get_by_role("link").first.click()
+    expect(page.get_by_test_id("post-status")).to_have_text("In review")
+    expect(page.get_by_test_id("post-text")).to_contain_text("ma baguette au soleil")
+    page.get_by_label("Comment").fill("Bravo Julie, on y va !")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("post-status")).to_have_text("Scheduled")
+    expect(page.get_by_test_id("history")).to_contain_text("approved it")
+    expect(page.get_by_test_id("history")).to_contain_text("Bravo Julie")
+
+    # A new post for the brand's Facebook Page and X account, published now.
+    page.get_by_role("link", name="Compose").click()
+    page.get_by_label("Text").fill("Fournée spéciale ce soir : pain aux figues 🍞")
+    page.get_by_label("La Mie Dorée · Sandbox · Facebook Page").check()
+    page.get_by_label("La Mie Dorée · Sandbox · X").check()
+    expect(page.get_by_test_id("checks")).to_contain_text("Sandbox · X")
+    page.get_by_label("Publish now").check()
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_test_id("post-status")).to_have_text("Scheduled")
+    run_the_worker_once()
+    page.reload()
+    expect(page.get_by_test_id("post-status")).to_have_text("Published")
+    links = page.get_by_test_id("published-link")
+    expect(links).to_have_count(2)
+    post = Post.objects.get(text__startswith="Fournée spéciale")
+    assert SandboxPost.objects.filter(text=post.text).count() == 2  # once per channel
+    links.first.click()
+    expect(page.locator("body")).to_contain_text("pain aux figues")
+
+
+def test_a_post_that_cannot_go_out_says_why(logged_in_page):
+    page = logged_in_page
+    page.get_by_test_id("switch-language-en").click()
+    page.get_by_role("link", name="Compose").click()
+    page.get_by_label("Text").fill("Une photo de nos éclairs ? Bientôt !")
+    page.get_by_label("La Mie Dorée · Sandbox · Instagram").check()
+    expect(page.get_by_test_id("checks")).to_contain_text("needs an image or a video")
+    page.get_by_label("Publish now").check()
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("needs an image or a video")
+    expect(page.get_by_label("Text")).to_have_value("Une photo de nos éclairs ? Bientôt !")
+    assert not Post.objects.filter(text__startswith="Une photo de nos éclairs").exists()
