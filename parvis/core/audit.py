@@ -43,9 +43,24 @@ def audit(
     **data: Any,
 ) -> AuditEvent:
     """Record one action. Call it inside the action's transaction."""
+    return AuditEvent.objects.create(**_fields(verb, workspace, actor, target, data))
+
+
+def audit_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Record several actions in one insert; each dict has ``audit``'s arguments."""
+    rows = []
+    for event in events:
+        event = dict(event)
+        verb, workspace = event.pop("verb"), event.pop("workspace", None)
+        actor, target = event.pop("actor", None), event.pop("target", None)
+        rows.append(AuditEvent(**_fields(verb, workspace, actor, target, event)))
+    return AuditEvent.objects.bulk_create(rows)
+
+
+def _fields(verb: str, workspace: Any, actor: Any, target: Any, data: dict) -> dict[str, Any]:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    return dict(
         workspace=workspace,
         actor=actor,
         verb=verb,

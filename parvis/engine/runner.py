@@ -2,9 +2,11 @@
 
 Network calls run concurrently: a handler that must call a network returns a
 ``Call`` (the coroutine to await, what to do with its answer, and the limits
-it counts against) instead of waiting itself. ``run_once`` awaits the calls
-of a whole batch together on one event loop, bounded per key (e.g. one at a
-time per channel, fifty per network), then writes each outcome.
+it counts against) instead of waiting itself. The calls of a batch are made in
+waves: a wave holds no more calls of a key than its limit (e.g. one per
+channel, a hundred per network); its calls are prepared (attempts committed),
+made together on one event loop, and their outcomes written in one
+transaction, then the model reacts to the wave's moves at once.
 
 Claiming (ARCHITECTURE rule): one short transaction takes due rows and sets
 their lease (``locked_until``). On PostgreSQL it uses ``SELECT ... FOR UPDATE
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -164,8 +166,15 @@ def _then(row: StateMachineModel, call: Call, result: Any, error: BaseException 
         return _bug(row, failure)
 
 
-def _finish(row: StateMachineModel, result: Any) -> bool:
-    """Write the outcome while the lease holds; False if the lease was lost."""
+Moved = list[tuple[StateMachineModel, str]]  # rows that changed state, with their previous one
+
+
+def _finish(row: StateMachineModel, result: Any, moved: Moved) -> bool:
+    """Write the outcome while the lease holds; False if the lease was lost.
+
+    A row that changed state is added to ``moved``: the model reacts to a
+    wave's moves together (see ``_react``).
+    """
     move = result if isinstance(result, Move) else Move(to=result)
     try:
         values = _outcome_values(row, move, timezone.now())
@@ -179,39 +188,58 @@ def _finish(row: StateMachineModel, result: Any) -> bool:
     for name, value in values.items():
         setattr(row, name, value)
     if row.state != previous:
-        _after_transition(row, previous)
+        moved.append((row, previous))
     return True
 
 
-def _conclude(row: StateMachineModel, call: Call, result: Any, error: Any) -> bool:
-    return _finish(row, _then(row, call, result, error))
+def _waves(waiting: list[tuple[StateMachineModel, Call]]) -> list[list]:
+    """Split the calls so that no wave holds more calls of a key than its limit."""
+    waves: list[tuple[list, dict[str, int]]] = []
+    for row, call in waiting:
+        fits = (
+            (wave, used)
+            for wave, used in waves
+            if all(used.get(key, 0) < most for key, most in call.limits)
+        )
+        wave, used = next(fits, ([], {}))
+        if not wave:
+            waves.append((wave, used))
+        wave.append((row, call))
+        for key, _most in call.limits:
+            used[key] = used.get(key, 0) + 1
+    return [wave for wave, _used in waves]
 
 
-async def _make_calls(waiting: list[tuple[StateMachineModel, Call]]) -> int:
-    """Make the calls together within their limits; write each outcome as it comes."""
-    semaphores: dict[str, asyncio.Semaphore] = {}
-    for _row, call in waiting:
-        for key, most in call.limits:
-            semaphores.setdefault(key, asyncio.Semaphore(most))
-
-    async def make(row: StateMachineModel, call: Call) -> bool:
-        held = [semaphores[key] for key, _most in sorted(call.limits)]
-        for semaphore in held:
-            await semaphore.acquire()
+async def _make_all(calls: list[Call]) -> list[tuple[Any, BaseException | None]]:
+    async def make(call: Call) -> tuple[Any, BaseException | None]:
         try:
-            if call.prepare is not None and not await sync_to_async(call.prepare)():
-                logger.warning("%s %s: lease lost before its call", type(row).__name__, row.pk)
-                return False
-            try:
-                result, error = await call.make(), None
-            except Exception as failure:
-                result, error = None, failure
-        finally:
-            for semaphore in reversed(held):
-                semaphore.release()
-        return await sync_to_async(_conclude)(row, call, result, error)
+            return await call.make(), None
+        except Exception as failure:
+            return None, failure
 
-    return sum(await asyncio.gather(*(make(row, call) for row, call in waiting)))
+    return await asyncio.gather(*(make(call) for call in calls))
+
+
+def _run_wave(wave: list[tuple[StateMachineModel, Call]], moved: Moved) -> int:
+    """Prepare the wave's calls (committing each attempt), make them together, write outcomes.
+
+    Only calls about to be made are prepared, so a crash leaves few attempts
+    to verify; the outcomes are written as one transaction.
+    """
+    with transaction.atomic():
+        ready = [(row, call) for row, call in wave if call.prepare is None or call.prepare()]
+    if len(ready) < len(wave):
+        logger.warning("%d rows lost their lease before their call", len(wave) - len(ready))
+    if not ready:
+        return 0
+    answers = async_to_sync(_make_all)([call for _row, call in ready])
+    results = [
+        _then(row, call, *answer) for (row, call), answer in zip(ready, answers, strict=True)
+    ]
+    with transaction.atomic():
+        return sum(
+            _finish(row, result, moved) for (row, _call), result in zip(ready, results, strict=True)
+        )
 
 
 def run_row(row: StateMachineModel) -> bool:
@@ -220,29 +248,44 @@ def run_row(row: StateMachineModel) -> bool:
 
 
 def run_rows(rows: list[StateMachineModel]) -> int:
-    """Run claimed rows: their calls together, then each outcome; return outcomes written."""
+    """Run claimed rows: moves at once, calls in waves; return outcomes written."""
     waiting: list[tuple[StateMachineModel, Call]] = []
+    moved: Moved = []
     written = 0
     for row in rows:
         step = _start(row)
         if isinstance(step, Call):
             waiting.append((row, step))
         else:
-            written += _finish(row, step)
-    if waiting:
-        written += async_to_sync(_make_calls)(waiting)
+            written += _finish(row, step, moved)
+    _react(moved)
+    for wave in _waves(waiting):
+        moved = []
+        written += _run_wave(wave, moved)
+        _react(moved)
     return written
 
 
-def _after_transition(row: StateMachineModel, previous: str) -> None:
-    """Let the model react to a move it made (e.g. update its parent's summary)."""
-    hook = getattr(row, "after_transition", None)
-    if hook is None:
+def _react(moved: Moved) -> None:
+    """Let the model react to the moves it made (e.g. update the parents' summaries).
+
+    A model with ``after_transitions(moved)`` reacts to them all at once;
+    otherwise each row's ``after_transition(previous)`` is called.
+    """
+    if not moved:
         return
+    model = type(moved[0][0])
+    batch = getattr(model, "after_transitions", None)
     try:
-        hook(previous)
-    except Exception:  # the move is saved; a failing reaction must not undo or stop it
-        logger.exception("%s %s: after_transition failed", type(row).__name__, row.pk)
+        if batch is not None:
+            batch(moved)
+            return
+        for row, previous in moved:
+            hook = getattr(row, "after_transition", None)
+            if hook is not None:
+                hook(previous)
+    except Exception:  # the moves are saved; a failing reaction must not undo or stop them
+        logger.exception("%s: reacting to %d moves failed", model.__name__, len(moved))
 
 
 def run_once(model: type[StateMachineModel], *, limit: int = 50) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
 from parvis.publishing import delivering, outcomes
-from parvis.publishing.states import DeliveryStates
+from parvis.publishing.states import DeliveryStates, status_of
 
 
 class PostStatus(models.TextChoices):
@@ -61,18 +61,8 @@ class Post(models.Model):
 
     def summarise_deliveries(self) -> None:
         """Follow the deliveries: published when all are, else the most worrying state."""
-        states = set(self.deliveries.values_list("state", flat=True))
-        if not states:
-            return
-        if states == {"published"}:
-            status = PostStatus.PUBLISHED
-        elif "failed" in states:
-            status = PostStatus.FAILED
-        elif "needs_attention" in states:
-            status = PostStatus.NEEDS_ATTENTION
-        else:
-            status = PostStatus.SCHEDULED
-        if status != self.status:
+        status = status_of(set(self.deliveries.values_list("state", flat=True)))
+        if status is not None and status != self.status:
             self.status = status
             self.save(update_fields=["status", "updated_at"])
 
@@ -191,7 +181,12 @@ class Delivery(StateMachineModel):
         return str(DELIVERY_STATE_LABELS.get(self.state, self.state))
 
     def after_transition(self, previous: str) -> None:
-        outcomes.delivery_record_outcome(delivery=self, previous=previous)
+        outcomes.deliveries_record_outcomes(moved=[(self, previous)])
+
+    @classmethod
+    def after_transitions(cls, moved: list[tuple[Delivery, str]]) -> None:
+        """The engine's reaction to a wave of moves, all at once."""
+        outcomes.deliveries_record_outcomes(moved=moved)
 
     def handle_scheduled(self):
         return delivering.start(self)

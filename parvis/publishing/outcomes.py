@@ -8,45 +8,74 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parvis.accounts.selectors import members_who_can
 from parvis.channels.selectors import channel_label
-from parvis.core.audit import audit
+from parvis.core.audit import audit_many
 from parvis.notifications.actions import notify
 from parvis.notifications.models import NotificationKind
+from parvis.publishing.states import status_of
 
 if TYPE_CHECKING:
-    from parvis.publishing.models import Delivery
+    from parvis.publishing.models import Delivery, Post
 
 _RECORDED = {"published", "failed", "needs_attention"}
 
 
-def delivery_record_outcome(*, delivery: Delivery, previous: str) -> None:
-    with translation.override(delivery.workspace.language):
-        _record(delivery, previous)
+def deliveries_record_outcomes(*, moved: list[tuple[Delivery, str]]) -> None:
+    """After a wave of moves: the posts' statuses (one read, one write per status),
+    their history (one insert), then who must be told, one delivery at a time."""
+    settled = [d for d, previous in moved if d.state in _RECORDED or previous in _RECORDED]
+    if not settled:
+        return  # between "scheduled" and an outcome, a post's status stays the same
+    _summarise(type(settled[0]), {d.post_id: d.post for d in settled})
+    recorded = [d for d in settled if d.state in _RECORDED]
+    events = []
+    for delivery in recorded:
+        with translation.override(delivery.workspace.language):
+            events.append(_history_event(delivery))
+    audit_many(events)
+    for delivery in recorded:
+        if delivery.state != "published":
+            with translation.override(delivery.workspace.language):
+                _tell(delivery)
 
 
-def _record(delivery: Delivery, previous: str) -> None:
-    post = delivery.post
-    if delivery.state not in _RECORDED and previous not in _RECORDED:
-        return  # between "scheduled" and an outcome, the post's status stays the same
-    post.summarise_deliveries()
-    if delivery.state not in _RECORDED:
-        return
-    channel = delivery.channel
-    where = f"{channel.name} · {channel_label(channel)}"
-    audit(
-        verb=f"delivery.{delivery.state}",
-        workspace=post.workspace,
-        target=post,
-        channel=where,
-        url=delivery.url,
-        reason=delivery.last_error,
-    )
-    if delivery.state == "published":
-        return
+def _summarise(delivery_model: type[Delivery], posts: dict[int, Post]) -> None:
+    states: dict[int, set[str]] = {pk: set() for pk in posts}
+    rows = delivery_model.objects.filter(post_id__in=list(posts)).values_list("post_id", "state")
+    for post_id, state in rows:
+        states[post_id].add(state)
+    changed: dict[str, list[int]] = {}
+    for pk, post in posts.items():
+        status = status_of(states[pk])
+        if status is not None and status != post.status:
+            post.status = status
+            changed.setdefault(status, []).append(pk)
+    now, post_model = timezone.now(), type(next(iter(posts.values())))
+    for status, pks in changed.items():
+        post_model.objects.filter(pk__in=pks).update(status=status, updated_at=now)
+
+
+def _where(delivery: Delivery) -> str:
+    return f"{delivery.channel.name} · {channel_label(delivery.channel)}"
+
+
+def _history_event(delivery: Delivery) -> dict:
+    return {
+        "verb": f"delivery.{delivery.state}",
+        "workspace": delivery.workspace,
+        "target": delivery.post,
+        "channel": _where(delivery),
+        "url": delivery.url,
+        "reason": delivery.last_error,
+    }
+
+
+def _tell(delivery: Delivery) -> None:
+    post, channel, where = delivery.post, delivery.channel, _where(delivery)
     recipients = members_who_can(workspace=post.workspace, permission="post.publish")
     if post.created_by:
         recipients.append(post.created_by)

@@ -22,3 +22,17 @@ class DeliveryStates(StateGraph):
     verifying.transitions_to(published, publishing, retrying, failed, needs_attention)
     retrying.transitions_to(publishing, cancelled, needs_attention)
     needs_attention.transitions_to(publishing, cancelled)
+
+
+def status_of(delivery_states: set[str]) -> str | None:
+    """A post's status (a ``PostStatus`` value) from its deliveries' states: published
+    when all are, else the most worrying one; None when it has no delivery."""
+    if not delivery_states:
+        return None
+    if delivery_states == {"published"}:
+        return "published"
+    if "failed" in delivery_states:
+        return "failed"
+    if "needs_attention" in delivery_states:
+        return "needs_attention"
+    return "scheduled"
