@@ -16,6 +16,7 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
 from parvis.notifications.actions import notify
 from parvis.notifications.models import NotificationKind
+from parvis.publishing.recurrence import post_repeat
 
 if TYPE_CHECKING:
     from parvis.publishing.models import Delivery
@@ -31,6 +32,8 @@ def delivery_record_outcome(*, delivery: Delivery, previous: str) -> None:
 def _record(delivery: Delivery) -> None:
     post = delivery.post
     post.summarise_deliveries()
+    if post.status == "published" and post.repeat_every_days:
+        post_repeat(post=post)
     if delivery.state not in _RECORDED:
         return
     channel = delivery.channel
