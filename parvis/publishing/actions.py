@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,11 +62,18 @@ def post_draft(
     channels: Iterable[Channel],
     acting_user: User | None,
     scheduled_at: datetime | None = None,
+    repeat_every_days: int | None = None,
+    repeat_until: date | None = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
     post = Post.objects.create(
-        workspace=workspace, text=text, created_by=acting_user, scheduled_at=scheduled_at
+        workspace=workspace,
+        text=text,
+        created_by=acting_user,
+        scheduled_at=scheduled_at,
+        repeat_every_days=repeat_every_days,
+        repeat_until=repeat_until if repeat_every_days else None,
     )
     post.channels.set(channels)
     _record_revision(post, acting_user)

@@ -11,11 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
+from parvis.publishing.models import QueueSlot
+from parvis.publishing.queue import QueueError, next_free_slot
+from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
 
 
-class ChannelChoiceField(forms.ModelMultipleChoiceField):
+class ChannelLabelMixin:
     def label_from_instance(self, channel: Channel) -> str:
         return f"{channel.name} · {channel_label(channel)}"
+
+
+class ChannelChoiceField(ChannelLabelMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class OneChannelField(ChannelLabelMixin, forms.ModelChoiceField):
+    pass
 
 
 class ComposeForm(forms.Form):
@@ -28,7 +39,7 @@ class ComposeForm(forms.Form):
     )
     when = forms.ChoiceField(
         label=_("When"),
-        choices=[("now", _("Publish now")), ("later", _("Schedule"))],
+        choices=[("now", _("Publish now")), ("later", _("Schedule")), ("queue", _("Add to queue"))],
         initial="later",
         widget=forms.RadioSelect,
     )
@@ -38,6 +49,24 @@ class ComposeForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
+    repeat = forms.TypedChoiceField(
+        label=_("Repeat"),
+        choices=[
+            ("", _("Never")),
+            (7, _("Every week")),
+            (14, _("Every 2 weeks")),
+            (30, _("Every month (30 days)")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    repeat_until = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
 
     def __init__(self, *args, workspace, post=None, **kwargs) -> None:
         if post is not None:
@@ -46,6 +75,8 @@ class ComposeForm(forms.Form):
                 "channels": list(post.channels.all()),
                 "when": "later" if post.scheduled_at else "now",
                 "at": timezone.localtime(post.scheduled_at) if post.scheduled_at else None,
+                "repeat": post.repeat_every_days or "",
+                "repeat_until": post.repeat_until,
             }
         super().__init__(*args, **kwargs)
         self.workspace = workspace
@@ -65,7 +96,18 @@ class ComposeForm(forms.Form):
         # A draft keeps whatever was written; the rules apply when it is to go out.
         action = self.data.get("action", "draft")
         drafting = action == "draft" or (action == "save" and self.saving_draft)
-        if when != "later":
+        if data.get("repeat") not in (None, *REPEAT_CHOICES_DAYS):
+            self.add_error("repeat", _("Choose how often the post repeats."))
+        if data.get("repeat_until") and data["repeat_until"] < timezone.localdate():
+            self.add_error("repeat_until", _("This date has passed: choose a later one."))
+        if when == "queue":
+            data["at"] = None
+            if not drafting and data.get("channels"):
+                try:
+                    data["at"] = next_free_slot(channels=data["channels"], after=timezone.now())
+                except QueueError as error:
+                    self.add_error("when", str(error))
+        elif when != "later":
             data["at"] = None
         elif at is None and not drafting:
             self.add_error("at", _("Choose the date and time of publication."))
@@ -84,7 +126,33 @@ class ComposeForm(forms.Form):
 
     def proposed_at(self) -> datetime | None:
         """The chosen time, or None for "as soon as possible"."""
-        return self.cleaned_data.get("at") if self.cleaned_data.get("when") == "later" else None
+        when = self.cleaned_data.get("when")
+        return self.cleaned_data.get("at") if when in ("later", "queue") else None
+
+
+class QueueSlotForm(forms.Form):
+    """One weekly time for one of the workspace's channels."""
+
+    channel = OneChannelField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        choices=QueueSlot.Weekday.choices,
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    time = forms.TimeField(
+        label=_("Time"),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+        input_formats=["%H:%M"],
+    )
+
+    def __init__(self, *args, workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.in_workspace(workspace)
 
 
 class ReviewForm(forms.Form):

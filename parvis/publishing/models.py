@@ -41,6 +41,20 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Evergreen posts (see recurrence.py): once published, a copy is scheduled
+    # ``repeat_every_days`` later (same wall-clock time), until ``repeat_until``.
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("repeat every (days)"), null=True, blank=True
+    )
+    repeat_until = models.DateField(_("repeat until"), null=True, blank=True)
+    # The occurrence this post repeats; one-to-one: a post has at most one next occurrence.
+    repeats_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_occurrence",
+    )
 
     objects = WorkspaceQuerySet.as_manager()
 
@@ -76,6 +90,44 @@ class Post(models.Model):
         if self.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
             return False
         return not self.deliveries.exclude(state__in=["", "scheduled"]).exists()
+
+
+class QueueSlot(models.Model):
+    """A weekly time at which a channel publishes queued posts: a weekday and a
+    wall-clock time in the workspace's zone (so 12:30 stays 12:30 across DST)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="queue_slots"
+    )
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="queue_slots"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    time = models.TimeField(_("time"))
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("queue time")
+        verbose_name_plural = _("queue times")
+        ordering = ["channel", "weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "weekday", "time"], name="one_queue_slot_per_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.get_weekday_display()} {self.time:%H:%M}"
 
 
 def first_line(text: str) -> str:

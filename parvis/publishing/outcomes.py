@@ -16,6 +16,7 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit_many
 from parvis.notifications.actions import notify
 from parvis.notifications.models import NotificationKind
+from parvis.publishing.recurrence import post_repeat
 from parvis.publishing.states import status_of
 
 if TYPE_CHECKING:
@@ -30,7 +31,11 @@ def deliveries_record_outcomes(*, moved: list[tuple[Delivery, str]]) -> None:
     settled = [d for d, previous in moved if d.state in _RECORDED or previous in _RECORDED]
     if not settled:
         return  # between "scheduled" and an outcome, a post's status stays the same
-    _summarise(type(settled[0]), {d.post_id: d.post for d in settled})
+    posts = {d.post_id: d.post for d in settled}
+    _summarise(type(settled[0]), posts)
+    for post in posts.values():
+        if post.status == "published" and post.repeat_every_days:
+            post_repeat(post=post)  # evergreen: the next occurrence (made once only)
     recorded = [d for d in settled if d.state in _RECORDED]
     events = []
     for delivery in recorded:

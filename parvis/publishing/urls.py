@@ -17,4 +17,15 @@ urlpatterns = [
         views.post_unschedule,
         name="post_unschedule",
     ),
+    path(
+        "w/<slug:workspace>/posts/<int:post_id>/stop-repeating/",
+        views.post_stop_repeating,
+        name="post_stop_repeating",
+    ),
+    path("w/<slug:workspace>/settings/queue/", views.queue_settings, name="queue_settings"),
+    path(
+        "w/<slug:workspace>/settings/queue/<int:slot_id>/remove/",
+        views.queue_slot_remove,
+        name="queue_slot_remove",
+    ),
 ]

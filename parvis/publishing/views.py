@@ -6,21 +6,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
-from parvis.publishing import actions, selectors
-from parvis.publishing.forms import ComposeForm, ReviewForm
-from parvis.publishing.models import Post, PostStatus
+from parvis.channels.models import Channel
+from parvis.publishing import actions, queue, recurrence, selectors
+from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
+from parvis.publishing.models import Post, PostStatus, QueueSlot
 
 
 def _scheduled_message(count: int) -> str:
     return ngettext(
         "Post scheduled on %(count)d channel.", "Post scheduled on %(count)d channels.", count
     ) % {"count": count}
+
+
+def _moment(at) -> dict[str, str]:
+    """A moment as the workspace reads it (its zone is active in workspace views)."""
+    local = timezone.localtime(at)
+    return {"moment": formats.date_format(local, "DATETIME_FORMAT"), "zone": str(local.tzinfo)}
 
 
 def _composer_context(request: HttpRequest, form: ComposeForm, post: Post | None = None) -> dict:
@@ -49,6 +56,8 @@ def compose(request: HttpRequest) -> HttpResponse:
                 channels=channels,
                 acting_user=request.user,
                 scheduled_at=form.proposed_at(),
+                repeat_every_days=form.cleaned_data["repeat"],
+                repeat_until=form.cleaned_data["repeat_until"],
             )
             return _after_compose(request, post, action, form)
     return render(
@@ -60,15 +69,29 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 def _after_compose(request: HttpRequest, post: Post, action: str, form: ComposeForm):
+    queued = form.cleaned_data["when"] == "queue"
     if action == "submit":
         actions.post_submit(post=post, acting_user=request.user)
-        messages.success(request, _("Post submitted for review."))
+        if queued:
+            messages.success(
+                request,
+                _("Post submitted for review, proposed for the queue's %(moment)s (%(zone)s).")
+                % _moment(post.scheduled_at),
+            )
+        else:
+            messages.success(request, _("Post submitted for review."))
     elif action == "schedule":
         channels = list(post.channels.all())
         actions.post_schedule(
             post=post, at=form.schedule_at(), channels=channels, acting_user=request.user
         )
-        messages.success(request, _scheduled_message(len(channels)))
+        if queued:
+            messages.success(
+                request,
+                _("Added to the queue: %(moment)s (%(zone)s).") % _moment(post.scheduled_at),
+            )
+        else:
+            messages.success(request, _scheduled_message(len(channels)))
     else:
         messages.success(request, _("Draft saved."))
     return redirect(post.get_absolute_url())
@@ -106,6 +129,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     membership = request.membership
     reviewable = post.status == PostStatus.IN_REVIEW and membership.can("post.approve")
+    previous, following = recurrence.occurrences_of(post=post)
     return render(
         request,
         "publishing/post.html",
@@ -120,6 +144,9 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "can_submit": post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED)
             and membership.can("post.submit")
             and (post.created_by_id == request.user.pk or membership.can("post.schedule")),
+            "previous_occurrence": previous,
+            "next_occurrence": following,
+            "can_stop_repeating": bool(post.repeat_every_days) and membership.can("post.schedule"),
             "can_unschedule": post.status == PostStatus.SCHEDULED
             and post.is_editable
             and membership.can("post.schedule"),
@@ -145,6 +172,12 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 channels=list(form.cleaned_data["channels"]),
                 scheduled_at=at,
                 acting=request.membership,
+            )
+            recurrence.post_set_repeat(
+                post=post,
+                every_days=form.cleaned_data["repeat"],
+                until=form.cleaned_data["repeat_until"],
+                acting_user=request.user,
             )
         except actions.PublishingError as error:
             messages.error(request, str(error))
@@ -246,3 +279,68 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "can_approve": request.membership.can("post.approve"),
         },
     )
+
+
+@workspace_view("post.schedule")
+@require_POST
+def post_stop_repeating(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    recurrence.post_stop_repeating(post=post, acting_user=request.user)
+    messages.success(request, _("The post no longer repeats."))
+    return redirect(post.get_absolute_url())
+
+
+@workspace_view()
+def queue_settings(request: HttpRequest) -> HttpResponse:
+    """Everyone reads the queue's times; people who schedule posts change them."""
+    can_change = request.membership.can("post.schedule")
+    form = QueueSlotForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Only people who schedule posts change the queue."))
+        if request.POST.get("action") == "suggest":
+            channel = get_object_or_404(
+                Channel.objects.in_workspace(request.workspace),
+                pk=request.POST.get("channel") or 0,
+            )
+            queue.queue_slots_suggest(
+                workspace=request.workspace, channel=channel, acting_user=request.user
+            )
+            messages.success(
+                request, _("Suggested times added to %(channel)s.") % {"channel": channel.name}
+            )
+            return redirect("publishing:queue_settings", workspace=request.workspace.slug)
+        if form.is_valid():
+            queue.queue_slot_add(
+                workspace=request.workspace,
+                channel=form.cleaned_data["channel"],
+                weekday=form.cleaned_data["weekday"],
+                at=form.cleaned_data["time"],
+                acting_user=request.user,
+            )
+            messages.success(request, _("Queue time added."))
+            return redirect("publishing:queue_settings", workspace=request.workspace.slug)
+    return render(
+        request,
+        "publishing/queue_settings.html",
+        {
+            "active_nav": "settings",
+            "form": form,
+            "channels": queue.queue_slots_by_channel(workspace=request.workspace),
+            "can_change": can_change,
+            "suggested": [(QueueSlot.Weekday(day).label, at) for day, at in queue.SUGGESTED_SLOTS],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_view("post.schedule")
+@require_POST
+def queue_slot_remove(request: HttpRequest, slot_id: int) -> HttpResponse:
+    slot = get_object_or_404(
+        QueueSlot.objects.in_workspace(request.workspace).select_related("channel", "workspace"),
+        pk=slot_id,
+    )
+    queue.queue_slot_remove(slot=slot, acting_user=request.user)
+    messages.success(request, _("Queue time removed."))
+    return redirect("publishing:queue_settings", workspace=request.workspace.slug)
