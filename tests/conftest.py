@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 
+from parvis.publishing import holding
 from tests import factories
 
 
@@ -19,6 +22,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_holds() -> Iterator[None]:
+    """Rate-limit holds live in the worker's memory: each test starts and ends without."""
+    holding.forget()
+    yield
+    holding.forget()
 
 
 @pytest.fixture

@@ -176,6 +176,9 @@ class PublishResult:
     remote_id: str
     url: str
     published_at: datetime
+    # Set when this call used the channel's last call of the network's rate-limit
+    # window: the channel's next posts wait until then instead of meeting a refusal.
+    hold_until: datetime | None = None
 
 
 @dataclass(frozen=True)

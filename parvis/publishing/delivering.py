@@ -8,7 +8,8 @@
    worker died, timed out or lost the answer) goes to ``verifying``, which
    asks the network before anything is published again.
 
-Network errors decide the next state; each keeps a reason people can read.
+Network errors decide the next state; each keeps a reason people can read. A rate
+limit holds the other deliveries on the same limit too (``holding``).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from parvis.networks.base import (
     NetworkError,
     PermanentError,
     PublishRequest,
+    PublishResult,
     RateLimited,
     TransientError,
     UnknownOutcome,
 )
+from parvis.publishing import holding
 from parvis.publishing.states import MAX_ATTEMPTS, DeliveryStates
 
 if TYPE_CHECKING:
@@ -129,21 +132,41 @@ def _limits(delivery: Delivery) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _wait(delivery: Delivery, hold: holding.Hold) -> Move:
+    """Held by a rate limit another delivery met: wait for the reset, no attempt counted."""
+    return Move(
+        to=DeliveryStates.retrying,
+        retry_at=hold.until,
+        error=hold.reason,
+        error_detail=f"held until {hold.until.isoformat()} by a rate limit",
+        fields={"attempt_started_at": None, "attempts": delivery.attempts},
+    )
+
+
 @in_workspace_language
 def publish(delivery: Delivery) -> Move | Call:
     if delivery.attempt_started_at is not None:
         # A previous attempt may have reached the network: never guess.
         return Move(to=DeliveryStates.verifying)
+    if hold := holding.held_until(delivery):
+        return _wait(delivery, hold)
     try:
         channel = _channel(delivery)
     except AuthExpired as error:
         return _failure(delivery, error, applied_maybe=False)
     network = registry.get(delivery.channel.network)
     request = _request(delivery)
+
+    async def make() -> PublishResult:
+        # A limit met while this call waited for its turn holds it back too.
+        if hold := holding.held_until(delivery):
+            raise holding.Held(hold)
+        return await network.publish(channel, request)
+
     return Call(
         # Committed when the call's turn comes, right before it is made.
         prepare=lambda: _attempt_starts(delivery),
-        make=lambda: network.publish(channel, request),
+        make=make,
         then=lambda result, error: _after_publish(delivery, result, error),
         limits=_limits(delivery),
     )
@@ -160,7 +183,24 @@ def _attempt_starts(delivery: Delivery) -> bool:
 @in_workspace_language
 def _after_publish(delivery: Delivery, result, error: BaseException | None) -> Move:
     if error is None:
+        if until := getattr(result, "hold_until", None):
+            holding.hold_others(
+                delivery=delivery,
+                until=until,
+                scope=holding.CHANNEL,
+                reason=_(
+                    "This channel has used all the posts the network allows for now: "
+                    "its next posts wait until the limit resets."
+                ),
+            )
         return _published(result)
+    if isinstance(error, holding.Held):  # no call was made
+        return _wait(delivery, error.hold)
+    if isinstance(error, RateLimited):
+        reason = str(error.user_message)
+        holding.hold_others(
+            delivery=delivery, until=error.retry_at, scope=error.scope, reason=reason
+        )
     if isinstance(error, (RateLimited, TransientError, PermanentError, AuthExpired)):
         # Refused before being applied: safe to retry (or to stop).
         return _failure(delivery, error, applied_maybe=False)

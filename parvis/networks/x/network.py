@@ -187,9 +187,12 @@ class X(Network):
         measure = self.measure_text(request.text)
         if not measure.valid:
             raise PermanentError(measure.problems[0].message, detail="checked before sending")
+        self.rate_limits.pop(channel.external_id, None)  # only this answer's may count
         body = await self._call(
             "POST", "/2/tweets", channel, write=True, json=self.request_body(request)
         )
+        # Noted by this very answer (nothing ran in between): the account's window.
+        limit = self.rate_limits.get(channel.external_id)
         remote_id = str((body.get("data") or {}).get("id") or "")
         if not remote_id:
             raise UnknownOutcome(
@@ -199,7 +202,10 @@ class X(Network):
                 ),
                 detail=f"no data.id in {str(body)[:200]}",
             )
-        return PublishResult(remote_id, self.post_url(channel, remote_id), timezone.now())
+        hold_until = limit.reset_at if limit and limit.remaining == 0 else None
+        return PublishResult(
+            remote_id, self.post_url(channel, remote_id), timezone.now(), hold_until=hold_until
+        )
 
     async def find_published(
         self, channel: ChannelRef, request: PublishRequest, *, since: datetime

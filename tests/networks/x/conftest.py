@@ -85,4 +85,11 @@ def x_server() -> Iterator[XServer]:
 def x_limits(x_server: XServer) -> Iterator[XServer]:
     """The server with its default limits back after the test, whatever it changed."""
     yield x_server
-    x_server.configure(rate_limit=1_000_000, app_limit=0, fail_rate=0.0, lost_rate=0.0)
+    x_server.configure(
+        rate_limit=1_000_000,
+        rate_window=900,
+        app_limit=0,
+        fail_rate=0.0,
+        lost_rate=0.0,
+        refuse_duplicates=True,
+    )

@@ -218,6 +218,18 @@ def test_duplicate_content_is_permanent(x, x_server):
     assert len(x_server.tweets(channel.external_id, "Deux fois la même chose")) == 1
 
 
+def test_the_test_server_can_accept_duplicates_so_tests_can_count_them(x, x_limits):
+    x_limits.configure(refuse_duplicates=False)
+    channel = x_limits.new_channel()
+    first = publish(x, channel, "Trois fois rien")
+    second = publish(x, channel, "Trois fois rien")
+    assert first.remote_id != second.remote_id
+    assert len(x_limits.tweets(channel.external_id, "Trois fois rien")) == 2
+    duplicates = x_limits.stats()["duplicates"]
+    (duplicate,) = [d for d in duplicates if d["user"] == channel.external_id]
+    assert duplicate == {"user": channel.external_id, "text": "Trois fois rien", "count": 2}
+
+
 def test_a_400_is_permanent_with_x_detail(x, x_server):
     channel = x_server.new_channel()
     with pytest.raises(PermanentError) as caught:

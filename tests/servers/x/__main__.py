@@ -36,6 +36,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--app-limit", type=int, default=0, help="POST /2/tweets per app per 24 h (0: none)"
     )
+    parser.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="make a second post with the same text instead of X's 403 duplicate content",
+    )
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--backlog", type=int, default=4096)
     return parser.parse_args(argv)
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         app_limit=args.app_limit,
+        refuse_duplicates=not args.allow_duplicates,
         seed=args.seed,
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

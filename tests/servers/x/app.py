@@ -158,7 +158,7 @@ async def create_tweet(request: Request, user: User, state: State) -> Response:
             user_window = state.window(user.id, "post")
             headers = {**user_window.headers(now), **app_headers}
             return _problem(429, headers=headers)
-    if state.is_duplicate(user, text):
+    if state.config.refuse_duplicates and state.is_duplicate(user, text):
         state.counters["status_403_duplicate"] += 1
         return _problem(403, DUPLICATE_DETAIL)
     if reply_to:

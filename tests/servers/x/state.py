@@ -105,6 +105,9 @@ class Config:
     rate_window: int = 900
     app_limit: int = 0  # POST /2/tweets per app per 24 h; 0: no app-wide cap
     read_limit: int = 1_000_000  # GET requests per user per window
+    # X answers 403 "duplicate content" when an account posts the same text twice. Off,
+    # a second post is made: a test can then see a duplicate the engine would cause.
+    refuse_duplicates: bool = True
     seed: int | None = None
 
 
