@@ -82,6 +82,31 @@ def post_draft(
 
 
 @transaction.atomic
+def post_autosave(
+    *,
+    workspace: Workspace,
+    draft: Post | None,
+    text: str,
+    channels: Iterable[Channel],
+    acting_user: User,
+) -> Post | None:
+    """Keep what is being written as a draft, as the person types: the first save
+    makes the draft, the next ones update it (no history entry per keystroke)."""
+    channels = list(channels)
+    if draft is None:
+        if not text.strip():
+            return None  # nothing written yet: nothing to keep
+        return post_draft(
+            workspace=workspace, text=text, channels=channels, acting_user=acting_user
+        )
+    _check_channels(workspace, channels)
+    draft.text = text
+    draft.save(update_fields=["text", "updated_at"])
+    draft.channels.set(channels)
+    return draft
+
+
+@transaction.atomic
 def post_schedule(
     *, post: Post, at: datetime, channels: Iterable[Channel], acting_user: User | None
 ) -> list[Delivery]:

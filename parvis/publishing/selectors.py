@@ -103,3 +103,14 @@ def calendar_rows(
         if state in _GOING_OUT:
             rows[post_id]["going_out"] = True
     return list(rows.values())
+
+
+def own_draft_or_none(*, workspace: Workspace, user, draft_id: str | None) -> Post | None:
+    """The person's own draft being composed (autosaved), or None: never someone else's."""
+    if not draft_id or not str(draft_id).isdigit():
+        return None
+    return (
+        Post.objects.in_workspace(workspace)
+        .filter(pk=int(draft_id), created_by=user, status=PostStatus.DRAFT)
+        .first()
+    )

@@ -47,8 +47,20 @@ def compose(request: HttpRequest) -> HttpResponse:
         if action == "schedule" and actions.needs_review(membership=request.membership):
             raise PermissionDenied(_("Your posts are approved before they are scheduled."))
         channels = list(form.cleaned_data["channels"])
+        draft = selectors.own_draft_or_none(
+            workspace=request.workspace, user=request.user, draft_id=request.POST.get("draft")
+        )
         if action != "draft" and not channels:
             form.add_error("channels", _("Choose at least one channel."))
+        elif draft is not None:  # autosaved while being written: that draft becomes the post
+            post = actions.post_update(
+                post=draft,
+                text=form.cleaned_data["text"],
+                channels=channels,
+                scheduled_at=form.proposed_at(),
+                acting=request.membership,
+            )
+            return _after_compose(request, post, action, form)
         else:
             post = actions.post_draft(
                 workspace=request.workspace,
@@ -95,6 +107,25 @@ def _after_compose(request: HttpRequest, post: Post, action: str, form: ComposeF
     else:
         messages.success(request, _("Draft saved."))
     return redirect(post.get_absolute_url())
+
+
+@workspace_view("post.draft")
+@require_POST
+def compose_autosave(request: HttpRequest) -> HttpResponse:
+    """htmx: keep what is being written as a draft, a moment after the person stops typing."""
+    form = ComposeForm(request.POST, workspace=request.workspace)
+    form.is_valid()
+    draft = selectors.own_draft_or_none(
+        workspace=request.workspace, user=request.user, draft_id=request.POST.get("draft")
+    )
+    draft = actions.post_autosave(
+        workspace=request.workspace,
+        draft=draft,
+        text=request.POST.get("text", ""),
+        channels=form.cleaned_data.get("channels", []) if hasattr(form, "cleaned_data") else [],
+        acting_user=request.user,
+    )
+    return render(request, "publishing/_autosave.html", {"draft": draft})
 
 
 @workspace_view("post.draft")

@@ -60,8 +60,11 @@ def test_a_post_that_cannot_go_out_says_why(logged_in_page):
     page.get_by_label("Text").fill("Une photo de nos éclairs ? Bientôt !")
     page.get_by_label("La Mie Dorée · Sandbox · Instagram").check()
     expect(page.get_by_test_id("checks")).to_contain_text("needs an image or a video")
+    # What is typed is kept as a draft a moment later, whatever happens next.
+    expect(page.get_by_test_id("autosave-status")).to_contain_text("Draft saved at")
     page.get_by_label("Publish now").check()
     page.get_by_role("button", name="Schedule").click()
     expect(page.locator(".invalid-feedback")).to_contain_text("needs an image or a video")
     expect(page.get_by_label("Text")).to_have_value("Une photo de nos éclairs ? Bientôt !")
-    assert not Post.objects.filter(text__startswith="Une photo de nos éclairs").exists()
+    (kept,) = Post.objects.filter(text__startswith="Une photo de nos éclairs")
+    assert kept.status == "draft" and not kept.deliveries.exists()  # kept, not sent

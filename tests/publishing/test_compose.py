@@ -116,3 +116,45 @@ def test_same_named_pages_are_told_apart_by_their_network(logged_in_client, work
     page = logged_in_client.get(compose_url(workspace)).content.decode()
     assert "La Mie Dorée · Sandbox · Facebook Page" in page
     assert "La Mie Dorée · Sandbox · X" in page
+
+
+def test_what_is_typed_is_kept_as_a_draft_and_becomes_the_post(logged_in_client, workspace):
+    x = sandbox_channel(workspace)
+    autosave = compose_url(workspace, "compose_autosave")
+    nothing = logged_in_client.post(autosave, {"text": "  ", "channels": [x.pk]})
+    assert nothing.status_code == 200 and not Post.objects.exists()  # nothing written yet
+    first = logged_in_client.post(autosave, {"text": "Brioche", "channels": [x.pk]})
+    draft = Post.objects.get()
+    assert (draft.status, draft.text) == ("draft", "Brioche")
+    assert f'id="draft-id" value="{draft.pk}"' in first.content.decode()
+    logged_in_client.post(autosave, {"text": "Brioche tressée", "draft": draft.pk})
+    draft.refresh_from_db()
+    assert draft.text == "Brioche tressée" and Post.objects.count() == 1
+    # Scheduling it uses that draft: one post, not two.
+    response = logged_in_client.post(
+        compose_url(workspace),
+        {
+            "text": "Brioche tressée 🥐",
+            "channels": [x.pk],
+            "when": "now",
+            "action": "schedule",
+            "draft": draft.pk,
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.pk == draft.pk and post.status == "scheduled" and post.text.endswith("🥐")
+
+
+def test_autosave_never_touches_someone_else_s_draft(client, workspace, user):
+    x = sandbox_channel(workspace)
+    theirs = Post.objects.create(workspace=workspace, text="Le mien", created_by=user)
+    editor = factories.make_member(workspace, Role.EDITOR).user
+    client.force_login(editor)
+    client.post(
+        compose_url(workspace, "compose_autosave"),
+        {"text": "Autre chose", "channels": [x.pk], "draft": theirs.pk},
+    )
+    theirs.refresh_from_db()
+    assert theirs.text == "Le mien"
+    assert Post.objects.filter(created_by=editor, text="Autre chose").count() == 1
