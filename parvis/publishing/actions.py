@@ -22,6 +22,7 @@ from parvis.publishing.models import (
     PostReview,
     PostRevision,
     PostStatus,
+    PostVariant,
     ReviewDecision,
 )
 
@@ -54,6 +55,21 @@ def _record_revision(post: Post, user: User | None) -> PostRevision:
     )
 
 
+def _set_variants(post: Post, variants: dict[int, str]) -> bool:
+    """Keep one variant per channel that has its own text; True if anything changed."""
+    wanted = {pk: text for pk, text in variants.items() if text.strip()}
+    current = {v.channel_id: v.text for v in post.variants.all()}
+    if wanted == current:
+        return False
+    post.variants.exclude(channel_id__in=list(wanted)).delete()
+    for channel_id, text in wanted.items():
+        if current.get(channel_id) != text:
+            PostVariant.objects.update_or_create(
+                post=post, channel_id=channel_id, defaults={"text": text}
+            )
+    return True
+
+
 @transaction.atomic
 def post_draft(
     *,
@@ -64,6 +80,7 @@ def post_draft(
     scheduled_at: datetime | None = None,
     repeat_every_days: int | None = None,
     repeat_until: date | None = None,
+    variants: dict[int, str] | None = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
@@ -76,9 +93,16 @@ def post_draft(
         repeat_until=repeat_until if repeat_every_days else None,
     )
     post.channels.set(channels)
+    _set_variants(post, _own(variants or {}, channels))
     _record_revision(post, acting_user)
     audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
     return post
+
+
+def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
+    """Only the chosen channels' variants count."""
+    chosen = {c.pk for c in channels}
+    return {pk: text for pk, text in variants.items() if pk in chosen}
 
 
 @transaction.atomic
@@ -123,7 +147,8 @@ def post_schedule(
         )
         if delivery.state in ("", "scheduled"):
             delivery.next_attempt_at = at
-            delivery.save(update_fields=["next_attempt_at"])
+            delivery.text = post.text_for(channel.pk)
+            delivery.save(update_fields=["next_attempt_at", "text"])
         deliveries.append(delivery)
     audit(
         verb="post.scheduled",
@@ -155,6 +180,7 @@ def post_update(
     channels: Iterable[Channel],
     scheduled_at: datetime | None,
     acting: Membership,
+    variants: dict[int, str] | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow."""
@@ -174,6 +200,8 @@ def post_update(
         )
         if old != new
     ]
+    if variants is not None and _set_variants(post, _own(variants, channels)):
+        changed.append("variants")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
@@ -182,7 +210,7 @@ def post_update(
     back_to_review = (
         post.status == PostStatus.SCHEDULED
         and needs_review(membership=acting)
-        and ({"text", "channels"} & set(changed))
+        and ({"text", "channels", "variants"} & set(changed))
     )
     if back_to_review:
         _drop_unstarted_deliveries(post)

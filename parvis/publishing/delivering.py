@@ -74,7 +74,8 @@ def _channel(delivery: Delivery) -> ChannelRef:
 
 
 def _request(delivery: Delivery) -> PublishRequest:
-    return PublishRequest(text=delivery.post.text, idempotency_key=delivery.idempotency_key)
+    text = delivery.text or delivery.post.text  # rows scheduled before variants existed
+    return PublishRequest(text=text, idempotency_key=delivery.idempotency_key)
 
 
 def start(delivery: Delivery) -> Move | Call:

@@ -83,12 +83,37 @@ class ComposeForm(forms.Form):
         # Saving changes to a draft keeps whatever was written, like saving a draft.
         self.saving_draft = post is not None and post.status in ("draft", "changes_requested")
         self.fields["channels"].queryset = Channel.objects.in_workspace(workspace)
+        self.channel_list = list(self.fields["channels"].queryset)
+        self.initial_variants = (
+            {v.channel_id: v.text for v in post.variants.all()} if post is not None else {}
+        )
+
+    def variants(self) -> dict[int, str]:
+        """The texts adapted per channel (``variant_<channel id>``), for the chosen channels."""
+        chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
+        found = {c.pk: self.data.get(f"variant_{c.pk}", "") for c in chosen}
+        return {pk: text for pk, text in found.items() if text.strip()}
+
+    def variant_rows(self) -> list[dict]:
+        """One row per channel for the "adapt per channel" fields, with what is written."""
+        if self.is_bound:
+            values = {c.pk: self.data.get(f"variant_{c.pk}", "") for c in self.channel_list}
+        else:
+            values = self.initial_variants
+        return [
+            {"channel": c, "label": f"{c.name} · {channel_label(c)}", "value": values.get(c.pk, "")}
+            for c in self.channel_list
+        ]
 
     def measures(self) -> list[tuple[Channel, object]]:
-        """Each chosen channel with its network's measure of the text."""
+        """Each chosen channel with its network's measure of its text (variant or shared)."""
         text = self.data.get("text", "")
         chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
-        return [(c, channel_label(c), registry.get(c.network).measure_text(text)) for c in chosen]
+        variants = self.variants()
+        return [
+            (c, channel_label(c), registry.get(c.network).measure_text(variants.get(c.pk, text)))
+            for c in chosen
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

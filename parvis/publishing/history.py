@@ -39,7 +39,12 @@ def _when(value: str) -> str:
 
 
 def _changed(names: list[str]) -> str:
-    labels = {"text": _("the text"), "channels": _("the channels"), "time": _("the time")}
+    labels = {
+        "text": _("the text"),
+        "channels": _("the channels"),
+        "time": _("the time"),
+        "variants": _("the texts adapted per channel"),
+    }
     return ", ".join(str(labels.get(n, n)) for n in names)
 
 

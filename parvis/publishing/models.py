@@ -84,6 +84,13 @@ class Post(models.Model):
     def first_line(self) -> str:
         return first_line(self.text)
 
+    def text_for(self, channel_id: int) -> str:
+        """What goes out on this channel: its variant, else the shared text."""
+        for variant in self.variants.all():
+            if variant.channel_id == channel_id:
+                return variant.text
+        return self.text
+
     @property
     def is_editable(self) -> bool:
         """Nothing has gone out yet: text, channels and time may still change."""
@@ -133,6 +140,22 @@ class QueueSlot(models.Model):
 def first_line(text: str) -> str:
     """A post's title: its first non-blank line."""
     return text.strip().splitlines()[0].strip() if text.strip() else ""
+
+
+class PostVariant(models.Model):
+    """The text a post takes on one channel, when it differs from the shared text."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("text"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="one_variant_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} for {self.channel_id}"
 
 
 class ReviewDecision(models.TextChoices):
@@ -210,6 +233,8 @@ class Delivery(StateMachineModel):
     # The same key on every attempt: networks with idempotency de-duplicate by
     # it, and verification looks for it.
     idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key)
+    # What is sent: the channel's variant or the shared text, set when scheduled.
+    text = models.TextField(blank=True)
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=500, blank=True)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.channels.models import Channel
+from parvis.channels.selectors import channel_label
 from parvis.publishing import actions, queue, recurrence, selectors
 from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
 from parvis.publishing.models import Post, PostStatus, QueueSlot
@@ -59,6 +60,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 channels=channels,
                 scheduled_at=form.proposed_at(),
                 acting=request.membership,
+                variants=form.variants(),
             )
             return _after_compose(request, post, action, form)
         else:
@@ -70,6 +72,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 scheduled_at=form.proposed_at(),
                 repeat_every_days=form.cleaned_data["repeat"],
                 repeat_until=form.cleaned_data["repeat_until"],
+                variants=form.variants(),
             )
             return _after_compose(request, post, action, form)
     return render(
@@ -168,6 +171,10 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "active_nav": "calendar",
             "post": post,
             "deliveries": selectors.deliveries_of(post=post),
+            "variants": [
+                (f"{v.channel.name} · {channel_label(v.channel)}", v.text)
+                for v in post.variants.select_related("channel")
+            ],
             "history": selectors.post_history(post=post),
             "reviews": post.reviews.select_related("reviewer"),
             "review_form": ReviewForm(post=post) if reviewable else None,
@@ -203,6 +210,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 channels=list(form.cleaned_data["channels"]),
                 scheduled_at=at,
                 acting=request.membership,
+                variants=form.variants(),
             )
             recurrence.post_set_repeat(
                 post=post,

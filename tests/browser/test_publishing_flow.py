@@ -35,10 +35,14 @@ def test_a_submitted_post_is_approved_published_and_links_to_the_network(logged_
 
     # A new post for the brand's Facebook Page and X account, published now.
     page.get_by_role("link", name="Compose").click()
-    page.get_by_label("Text").fill("Fournée spéciale ce soir : pain aux figues 🍞")
-    page.get_by_label("La Mie Dorée · Sandbox · Facebook Page").check()
-    page.get_by_label("La Mie Dorée · Sandbox · X").check()
+    page.get_by_label("Text", exact=True).fill("Fournée spéciale ce soir : pain aux figues 🍞")
+    page.get_by_role("checkbox", name="La Mie Dorée · Sandbox · Facebook Page").check()
+    page.get_by_role("checkbox", name="La Mie Dorée · Sandbox · X").check()
     expect(page.get_by_test_id("checks")).to_contain_text("Sandbox · X")
+    page.get_by_text("Adapt the text for a channel").click()
+    page.get_by_label("Text for La Mie Dorée · Sandbox · X").fill(
+        "Ce soir : pain aux figues 🍞 #boulangerie"
+    )
     page.get_by_label("Publish now").check()
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_test_id("post-status")).to_have_text("Scheduled")
@@ -48,7 +52,15 @@ def test_a_submitted_post_is_approved_published_and_links_to_the_network(logged_
     links = page.get_by_test_id("published-link")
     expect(links).to_have_count(2)
     post = Post.objects.get(text__startswith="Fournée spéciale")
-    assert SandboxPost.objects.filter(text=post.text).count() == 2  # once per channel
+    on_network = dict(
+        SandboxPost.objects.filter(published_at__gte=post.created_at).values_list(
+            "account__network_key", "text"
+        )
+    )
+    assert on_network == {  # once per channel, each with its own text
+        "sandbox_facebook": post.text,
+        "sandbox_x": "Ce soir : pain aux figues 🍞 #boulangerie",
+    }
     links.first.click()
     expect(page.locator("body")).to_contain_text("pain aux figues")
 
@@ -57,14 +69,16 @@ def test_a_post_that_cannot_go_out_says_why(logged_in_page):
     page = logged_in_page
     page.get_by_test_id("switch-language-en").click()
     page.get_by_role("link", name="Compose").click()
-    page.get_by_label("Text").fill("Une photo de nos éclairs ? Bientôt !")
-    page.get_by_label("La Mie Dorée · Sandbox · Instagram").check()
+    page.get_by_label("Text", exact=True).fill("Une photo de nos éclairs ? Bientôt !")
+    page.get_by_role("checkbox", name="La Mie Dorée · Sandbox · Instagram").check()
     expect(page.get_by_test_id("checks")).to_contain_text("needs an image or a video")
     # What is typed is kept as a draft a moment later, whatever happens next.
     expect(page.get_by_test_id("autosave-status")).to_contain_text("Draft saved at")
     page.get_by_label("Publish now").check()
     page.get_by_role("button", name="Schedule").click()
     expect(page.locator(".invalid-feedback")).to_contain_text("needs an image or a video")
-    expect(page.get_by_label("Text")).to_have_value("Une photo de nos éclairs ? Bientôt !")
+    expect(page.get_by_label("Text", exact=True)).to_have_value(
+        "Une photo de nos éclairs ? Bientôt !"
+    )
     (kept,) = Post.objects.filter(text__startswith="Une photo de nos éclairs")
     assert kept.status == "draft" and not kept.deliveries.exists()  # kept, not sent
