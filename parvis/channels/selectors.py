@@ -35,3 +35,20 @@ def channel_label(channel: Channel) -> str:
         return str(registry.get(channel.network).name)
     except registry.UnknownNetwork:
         return channel.network
+
+
+def credentials_load(*, channels: list[Channel]) -> None:
+    """Load many channels' credentials in one query (for a batch of deliveries).
+
+    If one token cannot be decrypted the whole load is skipped: each channel
+    then loads its own, and only that one fails (with a clear reason).
+    """
+    ids = {c.pk for c in channels}
+    try:
+        found = {c.channel_id: c for c in Credential.objects.filter(channel_id__in=ids)}
+    except ValueError:
+        return
+    for channel in channels:
+        credential = found.get(channel.pk)
+        if credential is not None:
+            channel._state.fields_cache["credential"] = credential

@@ -252,6 +252,7 @@ def run_rows(rows: list[StateMachineModel]) -> int:
     waiting: list[tuple[StateMachineModel, Call]] = []
     moved: Moved = []
     written = 0
+    _before_run(rows)
     for row in rows:
         step = _start(row)
         if isinstance(step, Call):
@@ -264,6 +265,19 @@ def run_rows(rows: list[StateMachineModel]) -> int:
         written += _run_wave(wave, moved)
         _react(moved)
     return written
+
+
+def _before_run(rows: list[StateMachineModel]) -> None:
+    """Let the model load at once what the batch's handlers will read (``before_run``)."""
+    if not rows:
+        return
+    load = getattr(type(rows[0]), "before_run", None)
+    if load is None:
+        return
+    try:
+        load(rows)
+    except Exception:  # only an optimisation: each handler can still load its own
+        logger.exception("%s: loading a batch failed", type(rows[0]).__name__)
 
 
 def _react(moved: Moved) -> None:

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parvis.channels.selectors import credentials_load
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
 from parvis.publishing import delivering, outcomes
@@ -259,6 +260,11 @@ class Delivery(StateMachineModel):
 
     def after_transition(self, previous: str) -> None:
         outcomes.deliveries_record_outcomes(moved=[(self, previous)])
+
+    @classmethod
+    def before_run(cls, deliveries: list[Delivery]) -> None:
+        """The batch's channel credentials in one query, not one per delivery."""
+        credentials_load(channels=[d.channel for d in deliveries])
 
     @classmethod
     def after_transitions(cls, moved: list[tuple[Delivery, str]]) -> None:

@@ -189,3 +189,22 @@ def test_a_token_the_keys_cannot_read_holds_the_delivery_with_a_clear_reason(del
     assert "encryption keys" in delivery.last_error
     assert delivery.attempt_started_at is None  # nothing was sent
     assert not SandboxPost.objects.exists()
+
+
+def test_one_unreadable_token_in_a_batch_holds_only_its_own_delivery(workspace):
+    from django.db import connection
+
+    from parvis.channels.models import Credential
+
+    readable, broken = sandbox_channel(workspace), sandbox_channel(workspace, "sandbox_facebook")
+    with connection.cursor() as cursor:  # as if encrypted with a key Parvis no longer has
+        cursor.execute(
+            f"UPDATE {Credential._meta.db_table} SET access_token = %s WHERE channel_id = %s",
+            ["gAAAAAB-not-a-token-any-key-can-read", broken.pk],
+        )
+    for channel in (readable, broken):
+        post = Post.objects.create(workspace=workspace, text=f"Pour {channel.network}")
+        post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
+    assert run_once(Delivery) == 2  # one batch: the credentials are loaded together
+    states = dict(Delivery.objects.values_list("channel__network", "state"))
+    assert states == {"sandbox_x": "published", "sandbox_facebook": "needs_attention"}
