@@ -78,15 +78,6 @@ def _request(delivery: Delivery) -> PublishRequest:
     return PublishRequest(text=text, idempotency_key=delivery.idempotency_key)
 
 
-def start(delivery: Delivery) -> Move | Call:
-    """Its time has come (or its wait is over): publish at once.
-
-    The move to ``publishing`` is committed with the attempt, when the call's
-    turn comes, so a crash from then on leads to verification.
-    """
-    return publish(delivery)
-
-
 def _failure(delivery: Delivery, error: NetworkError, *, applied_maybe: bool) -> Move:
     detail = error.detail or repr(error)
     reason = str(error.user_message)
@@ -146,6 +137,12 @@ def _wait(delivery: Delivery, hold: holding.Hold) -> Move:
 
 @in_workspace_language
 def publish(delivery: Delivery) -> Move | Call:
+    """Publish a due delivery (scheduled, retrying, or back from verification).
+
+    A scheduled or retrying delivery moves to ``publishing`` together with its
+    attempt, when the call's turn comes, so a crash from then on leads to
+    verification.
+    """
     if delivery.attempt_started_at is not None:
         # A previous attempt may have reached the network: never guess.
         return Move(to=DeliveryStates.verifying)

@@ -272,7 +272,7 @@ class Delivery(StateMachineModel):
         outcomes.deliveries_record_outcomes(moved=moved)
 
     def handle_scheduled(self):
-        return delivering.start(self)
+        return delivering.publish(self)
 
     def handle_publishing(self):
         return delivering.publish(self)
@@ -281,4 +281,4 @@ class Delivery(StateMachineModel):
         return delivering.verify(self)
 
     def handle_retrying(self):
-        return delivering.start(self)
+        return delivering.publish(self)

@@ -18,7 +18,9 @@ _GOING_OUT = ("publishing", "verifying", "retrying", "published")
 
 
 def post_of_or_404(*, workspace: Workspace, post_id: int) -> Post:
-    return get_object_or_404(Post.objects.in_workspace(workspace), pk=post_id)
+    return get_object_or_404(
+        Post.objects.in_workspace(workspace).select_related("created_by"), pk=post_id
+    )
 
 
 def posts_between(

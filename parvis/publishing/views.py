@@ -139,12 +139,6 @@ def compose_check(request: HttpRequest) -> HttpResponse:
     return render(request, "publishing/_checks.html", {"measures": form.measures()})
 
 
-def _post_or_404(request: HttpRequest, post_id: int) -> Post:
-    return get_object_or_404(
-        Post.objects.in_workspace(request.workspace).select_related("created_by"), pk=post_id
-    )
-
-
 def can_edit(request: HttpRequest, post: Post) -> bool:
     if not post.is_editable:
         return False
@@ -160,7 +154,7 @@ def can_edit(request: HttpRequest, post: Post) -> bool:
 
 @workspace_view()
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     membership = request.membership
     reviewable = post.status == PostStatus.IN_REVIEW and membership.can("post.approve")
     previous, following = recurrence.occurrences_of(post=post)
@@ -194,7 +188,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @workspace_view("post.draft")
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     if not can_edit(request, post):
         messages.error(request, _("This post can no longer be changed by you."))
         return redirect(post.get_absolute_url())
@@ -250,7 +244,7 @@ def _submit(request: HttpRequest, post: Post) -> HttpResponse:
 @workspace_view("post.submit")
 @require_POST
 def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     if post.created_by_id != request.user.pk and not request.membership.can("post.schedule"):
         raise PermissionDenied(_("Only its author or an editor can submit this post."))
     return _submit(request, post)
@@ -259,7 +253,7 @@ def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
 @workspace_view("post.approve")
 @require_POST
 def post_review(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     form = ReviewForm(request.POST, post=post)
     if form.is_valid():
         try:
@@ -297,7 +291,7 @@ def post_review(request: HttpRequest, post_id: int) -> HttpResponse:
 @workspace_view("post.schedule")
 @require_POST
 def post_unschedule(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     try:
         actions.post_unschedule(post=post, acting_user=request.user)
     except actions.PublishingError as error:
@@ -323,7 +317,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @workspace_view("post.schedule")
 @require_POST
 def post_stop_repeating(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = selectors.post_of_or_404(workspace=request.workspace, post_id=post_id)
     recurrence.post_stop_repeating(post=post, acting_user=request.user)
     messages.success(request, _("The post no longer repeats."))
     return redirect(post.get_absolute_url())
