@@ -11,8 +11,11 @@ A graph is a class whose attributes are ``State`` objects::
         publishing.transitions_to(published)
 
 It is validated when the class is created: exactly one initial state (the
-only one no transition leads to), no transition to a state outside the graph,
-terminal states lead nowhere, every other state leads somewhere.
+one marked ``initial=True``, or else the only one no transition leads to), no
+transition to a state outside the graph, terminal states lead nowhere, every
+other state leads somewhere. Besides the initial state, a row may be created
+only in a state marked ``entry=True`` (e.g. a reply waiting for the post it
+answers); any other state no transition leads to is a mistake.
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ class State:
         lease: float = 120.0,
         terminal: bool = False,
         externally_progressed: bool = False,
+        initial: bool = False,
+        entry: bool = False,
     ) -> None:
+        self.initial = initial
+        self.entry = entry
         self.try_interval = try_interval
         self.lease = lease
         self.terminal = terminal
@@ -92,11 +99,7 @@ class StateGraph:
                 raise GraphError(
                     f"{cls.__name__}.{state.name} is automatic: give it a try_interval."
                 )
-        initial = [s for s in members if not (s.parents & members)]
-        if len(initial) != 1:
-            names = ", ".join(sorted(s.name for s in initial)) or "none"
-            raise GraphError(f"{cls.__name__} needs exactly one initial state; found: {names}")
-        cls.initial_state = initial[0]
+        cls.initial_state = _initial_state(cls.__name__, members)
         cls.terminal_states = frozenset(s for s in members if s.terminal)
         cls.automatic_states = frozenset(s for s in members if s.automatic)
 
@@ -110,3 +113,23 @@ class StateGraph:
             return cls.states[name]
         except KeyError:
             raise GraphError(f"{cls.__name__} has no state {name!r}") from None
+
+
+def _initial_state(graph: str, members: set[State]) -> State:
+    """The state rows start in by default; other states rows start in are marked ``entry``."""
+    marked = [s for s in members if s.initial]
+    entries = [s for s in members if not (s.parents & members)]
+    if len(marked) > 1:
+        names = ", ".join(sorted(s.name for s in marked))
+        raise GraphError(f"{graph} marks several initial states: {names}")
+    if marked:
+        initial = marked[0]
+        others = [s for s in entries if s is not initial and not s.entry]
+        if others:
+            names = ", ".join(sorted(s.name for s in others))
+            raise GraphError(f"{graph}: no transition leads to {names}; mark it entry=True")
+        return initial
+    if len(entries) != 1:
+        names = ", ".join(sorted(s.name for s in entries)) or "none"
+        raise GraphError(f"{graph} needs exactly one initial state; found: {names}")
+    return entries[0]

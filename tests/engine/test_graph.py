@@ -24,6 +24,39 @@ def test_two_initial_states_are_refused():
             b.transitions_to(end)
 
 
+def test_a_marked_initial_state_allows_other_declared_entry_states():
+    class Parts(StateGraph):
+        held = State(try_interval=1, entry=True)  # created waiting for another row
+        ready = State(try_interval=1, initial=True)
+        end = State(terminal=True)
+        held.transitions_to(ready, end)
+        ready.transitions_to(end)
+
+    assert Parts.initial_state is Parts.ready
+
+
+def test_an_undeclared_entry_state_is_refused():
+    with pytest.raises(GraphError, match="no transition leads to b; mark it entry"):
+
+        class Orphan(StateGraph):
+            a = State(try_interval=1, initial=True)
+            b = State(try_interval=1)
+            end = State(terminal=True)
+            a.transitions_to(end)
+            b.transitions_to(end)
+
+
+def test_two_marked_initial_states_are_refused():
+    with pytest.raises(GraphError, match="several initial states"):
+
+        class Both(StateGraph):
+            a = State(try_interval=1, initial=True)
+            b = State(try_interval=1, initial=True)
+            end = State(terminal=True)
+            a.transitions_to(end)
+            b.transitions_to(end)
+
+
 def test_a_transition_to_an_undeclared_state_is_refused():
     elsewhere = State(terminal=True)
     with pytest.raises(GraphError, match="undeclared"):
