@@ -75,7 +75,13 @@ def _channel(delivery: Delivery) -> ChannelRef:
 
 def _request(delivery: Delivery) -> PublishRequest:
     text = delivery.text or delivery.post.text  # rows scheduled before variants existed
-    return PublishRequest(text=text, idempotency_key=delivery.idempotency_key)
+    follows = delivery.follows
+    return PublishRequest(
+        text=text,
+        idempotency_key=delivery.idempotency_key,
+        reply_to_id=follows.remote_id if follows is not None else "",
+        part=delivery.part,
+    )
 
 
 def _failure(delivery: Delivery, error: NetworkError, *, applied_maybe: bool) -> Move:
@@ -221,6 +227,31 @@ def _published(result) -> Move:
     )
 
 
+# How long a part waits before looking again at a part it follows that is on
+# hold (e.g. its channel needs reconnecting) and has no time of its own.
+FOLLOW_UP_PATIENCE = timedelta(minutes=10)
+# A part due with the part it follows looks again a moment after it.
+FOLLOW_UP_STEP = timedelta(seconds=5)
+
+
+@in_workspace_language
+def follow_up(delivery: Delivery) -> Move | Call:
+    """A thread part or first comment: published as a reply once the part it
+    follows is published; cancelled if that part will never be."""
+    follows = delivery.follows
+    if follows.state == DeliveryStates.published.name:
+        return publish(delivery)
+    if follows.state in (DeliveryStates.failed.name, DeliveryStates.cancelled.name):
+        return Move(
+            to=DeliveryStates.cancelled,
+            error=_("Not sent: the part it follows was not published."),
+        )
+    now = timezone.now()
+    later = follows.next_attempt_at or now + FOLLOW_UP_PATIENCE
+    # Looking is not trying: the attempts count stays for the publish itself.
+    return Move(retry_at=max(later, now) + FOLLOW_UP_STEP, fields={"attempts": delivery.attempts})
+
+
 @in_workspace_language
 def verify(delivery: Delivery) -> Move | Call:
     """Did the last attempt publish? Ask the network, then decide."""
@@ -242,6 +273,13 @@ def verify(delivery: Delivery) -> Move | Call:
 def _after_verify(delivery: Delivery, found, error: BaseException | None) -> Move:
     if isinstance(error, AuthExpired):
         return _failure(delivery, error, applied_maybe=False)
+    if isinstance(error, RateLimited):  # the look-up met the limit: the others wait too
+        holding.hold_others(
+            delivery=delivery,
+            until=error.retry_at,
+            scope=error.scope,
+            reason=str(error.user_message),
+        )
     if isinstance(error, NetworkError):  # cannot tell yet: ask again later, never publish blind
         retry_at = getattr(error, "retry_at", None)
         return Move(retry_at=retry_at, error=str(error.user_message), error_detail=error.detail)

@@ -27,12 +27,8 @@ from tests.networks.x.conftest import XServer
 
 
 @pytest.fixture
-def x_enabled(x_limits: XServer, settings, monkeypatch) -> XServer:
-    settings.PARVIS_PREVIEW_NETWORKS = ["x"]
+def x_enabled(x_limits: XServer, settings, x_registered) -> XServer:
     settings.PARVIS_X_API_BASE_URL = x_limits.base_url
-    monkeypatch.setattr(registry, "_networks", {})
-    monkeypatch.setattr(registry, "_preview_keys", set())
-    monkeypatch.setattr(registry, "_loaded", False)
     return x_limits
 
 
@@ -129,6 +125,33 @@ def test_a_429_holds_the_channel_other_deliveries_until_its_reset_then_they_go_o
     tweets = sorted(x_enabled.tweets(channel.external_id), key=lambda t: int(t["id"]))
     texts = [t["text"] for t in tweets]
     assert texts == ["Premier pain", "Pain numéro 2", "Pain numéro 3", "Bientôt"]  # in order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_429_met_while_verifying_holds_the_channel_too(workspace, x_enabled):
+    x_enabled.configure(rate_window=4)
+    channel = x_channel(workspace, x_enabled, "verif")
+    now = timezone.now()
+    unsure = schedule(workspace, channel, "Arrivé ou pas ?", now - timedelta(minutes=1))
+    # Its last attempt's answer was lost: it must ask X before anything else.
+    Delivery.objects.filter(pk=unsure.pk).update(
+        state="verifying", attempt_started_at=now - timedelta(seconds=30)
+    )
+    behind = schedule(workspace, channel, "Derrière lui", now + timedelta(seconds=1))
+    x_enabled.queue("429", path=f"/2/users/{channel.external_id}/tweets")
+
+    assert run_once(Delivery) == 1  # the look-up meets the limit
+    unsure = fresh(unsure)
+    assert unsure.state == "verifying"  # still unsure: never publishes blind
+    reset = unsure.next_attempt_at
+    assert now + timedelta(seconds=2) < reset <= now + timedelta(seconds=5)
+    assert fresh(behind).next_attempt_at == reset  # held until the same reset
+    assert AuditEvent.objects.get(verb="channel.rate_limited").data["held"] == 1
+
+    wait_until(reset)
+    run_rounds()
+    texts = [t["text"] for t in x_enabled.tweets(channel.external_id)]
+    assert sorted(texts) == ["Arrivé ou pas ?", "Derrière lui"]
 
 
 @pytest.mark.django_db(transaction=True)
