@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
+from parvis.networks import registry
 from parvis.publishing import holding
 from tests import factories
 
@@ -49,3 +50,12 @@ def workspace(db, user):
 def logged_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def x_registered(settings, monkeypatch) -> None:
+    """The X preview network loaded in this process too (the registry is rebuilt)."""
+    settings.PARVIS_PREVIEW_NETWORKS = ["x"]
+    monkeypatch.setattr(registry, "_networks", {})
+    monkeypatch.setattr(registry, "_preview_keys", set())
+    monkeypatch.setattr(registry, "_loaded", False)

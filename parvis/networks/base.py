@@ -168,6 +168,9 @@ class PublishRequest:
     media: tuple[MediaItem, ...] = ()
     link: str = ""
     reply_to_id: str = ""  # thread parts and first comments reply to this
+    # "post"; "thread" (a reply continuing the post, e.g. on X) or "comment" (a
+    # first comment under it, e.g. on Facebook or Instagram).
+    part: str = "post"
     options: dict[str, Any] = field(default_factory=dict)
 
 

@@ -25,6 +25,7 @@ from parvis.publishing.models import (
     PostVariant,
     ReviewDecision,
 )
+from parvis.publishing.parts import deliveries_plan_parts
 
 # A time chosen a moment ago is still accepted (the form was open for a while).
 PAST_TOLERANCE = timedelta(minutes=1)
@@ -81,12 +82,16 @@ def post_draft(
     repeat_every_days: int | None = None,
     repeat_until: date | None = None,
     variants: dict[int, str] | None = None,
+    thread_parts: list[str] | None = None,
+    first_comment: str = "",
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
     post = Post.objects.create(
         workspace=workspace,
         text=text,
+        thread_parts=_kept_parts(thread_parts),
+        first_comment=first_comment,
         created_by=acting_user,
         scheduled_at=scheduled_at,
         repeat_every_days=repeat_every_days,
@@ -97,6 +102,11 @@ def post_draft(
     _record_revision(post, acting_user)
     audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
     return post
+
+
+def _kept_parts(parts: list[str] | None) -> list[str]:
+    """The thread parts written, in order; empty boxes are left out."""
+    return [part for part in parts or [] if part.strip()]
 
 
 def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
@@ -113,6 +123,8 @@ def post_autosave(
     text: str,
     channels: Iterable[Channel],
     acting_user: User,
+    thread_parts: list[str] | None = None,
+    first_comment: str = "",
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
@@ -121,11 +133,17 @@ def post_autosave(
         if not text.strip():
             return None  # nothing written yet: nothing to keep
         return post_draft(
-            workspace=workspace, text=text, channels=channels, acting_user=acting_user
+            workspace=workspace,
+            text=text,
+            channels=channels,
+            acting_user=acting_user,
+            thread_parts=thread_parts,
+            first_comment=first_comment,
         )
     _check_channels(workspace, channels)
     draft.text = text
-    draft.save(update_fields=["text", "updated_at"])
+    draft.thread_parts, draft.first_comment = _kept_parts(thread_parts), first_comment
+    draft.save(update_fields=["text", "thread_parts", "first_comment", "updated_at"])
     draft.channels.set(channels)
     return draft
 
@@ -143,12 +161,13 @@ def post_schedule(
     deliveries = []
     for channel in channels:
         delivery, _created = Delivery.objects.get_or_create(
-            post=post, channel=channel, defaults={"workspace_id": post.workspace_id}
+            post=post, channel=channel, position=0, defaults={"workspace_id": post.workspace_id}
         )
         if delivery.state in ("", "scheduled"):
             delivery.next_attempt_at = at
             delivery.text = post.text_for(channel.pk)
             delivery.save(update_fields=["next_attempt_at", "text"])
+            deliveries_plan_parts(post=post, main=delivery, at=at)
         deliveries.append(delivery)
     audit(
         verb="post.scheduled",
@@ -181,9 +200,12 @@ def post_update(
     scheduled_at: datetime | None,
     acting: Membership,
     variants: dict[int, str] | None = None,
+    thread_parts: list[str] | None = None,
+    first_comment: str | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
-    approval goes back to review; a scheduled post's deliveries follow."""
+    approval goes back to review; a scheduled post's deliveries follow.
+    ``variants``, ``thread_parts`` and ``first_comment`` left at None stay as they are."""
     post = _locked(post)
     channels = list(channels)
     _check_channels(post.workspace, channels)
@@ -202,15 +224,21 @@ def post_update(
     ]
     if variants is not None and _set_variants(post, _own(variants, channels)):
         changed.append("variants")
+    if thread_parts is not None and _kept_parts(thread_parts) != post.thread_parts:
+        post.thread_parts = _kept_parts(thread_parts)
+        changed.append("thread")
+    if first_comment is not None and first_comment != post.first_comment:
+        post.first_comment = first_comment
+        changed.append("first_comment")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
-    post.save(update_fields=["text", "scheduled_at", "updated_at"])
+    post.save(update_fields=["text", "scheduled_at", "thread_parts", "first_comment", "updated_at"])
     post.channels.set(channels)
     back_to_review = (
         post.status == PostStatus.SCHEDULED
         and needs_review(membership=acting)
-        and ({"text", "channels", "variants"} & set(changed))
+        and ({"text", "channels", "variants", "thread", "first_comment"} & set(changed))
     )
     if back_to_review:
         _drop_unstarted_deliveries(post)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from django import forms
@@ -36,6 +37,15 @@ class ComposeForm(forms.Form):
         queryset=Channel.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    first_comment = forms.CharField(
+        label=_("First comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Published under the post, as the channel's own comment, on the networks that "
+            "allow it (Facebook, Instagram)."
+        ),
     )
     when = forms.ChoiceField(
         label=_("When"),
@@ -72,6 +82,7 @@ class ComposeForm(forms.Form):
         if post is not None:
             kwargs["initial"] = {
                 "text": post.text,
+                "first_comment": post.first_comment,
                 "channels": list(post.channels.all()),
                 "when": "later" if post.scheduled_at else "now",
                 "at": timezone.localtime(post.scheduled_at) if post.scheduled_at else None,
@@ -87,6 +98,43 @@ class ComposeForm(forms.Form):
         self.initial_variants = (
             {v.channel_id: v.text for v in post.variants.all()} if post is not None else {}
         )
+        self.initial_thread = list(post.thread_parts) if post is not None else []
+
+    def thread_parts(self) -> list[str]:
+        """The thread's parts after the post, in order, as written (blank boxes left out)."""
+        if not self.is_bound:
+            return self.initial_thread
+        return [part for part in self.data.getlist("thread_part") if part.strip()]
+
+    def thread_rows(self) -> list[str]:
+        """The boxes to show: the parts written, and one empty box to write the next."""
+        return [*self.thread_parts(), ""]
+
+    def part_measures(self) -> tuple[list[dict], list[Channel]]:
+        """Each thread part and the first comment, measured by each chosen channel's
+        network that takes them; and the chosen channels that will not take them."""
+        chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
+        thread, comment = self.thread_parts(), self.data.get("first_comment", "").strip()
+        rows, left_out = [], []
+        for channel in chosen:
+            network = registry.get(channel.network)
+            parts = []
+            if thread and network.capabilities.threads:
+                parts += [
+                    (_("thread part %(number)d") % {"number": n}, t)
+                    for n, t in enumerate(thread, start=2)
+                ]
+            if comment and network.capabilities.first_comment:
+                parts.append((_("first comment"), comment))
+            if (thread and not network.capabilities.threads) or (
+                comment and not network.capabilities.first_comment
+            ):
+                left_out.append(channel)
+            for label, text in parts:
+                rows.append(
+                    {"channel": channel, "part": label, "measure": _part_measure(network, text)}
+                )
+        return rows, left_out
 
     def variants(self) -> dict[int, str]:
         """The texts adapted per channel (``variant_<channel id>``), for the chosen channels."""
@@ -144,6 +192,12 @@ class ComposeForm(forms.Form):
             for channel, network, measure in self.measures():
                 for problem in measure.problems:
                     self.add_error("text", f"{channel.name} ({network}) · {problem.message}")
+            rows, _left_out = self.part_measures()
+            for row in rows:
+                for problem in row["measure"].problems:
+                    self.add_error(
+                        None, f"{row['channel'].name}, {row['part']} · {problem.message}"
+                    )
         return data
 
     def schedule_at(self) -> datetime:
@@ -153,6 +207,13 @@ class ComposeForm(forms.Form):
         """The chosen time, or None for "as soon as possible"."""
         when = self.cleaned_data.get("when")
         return self.cleaned_data.get("at") if when in ("later", "queue") else None
+
+
+def _part_measure(network, text: str):
+    """A reply or comment carries no media, and needs none (even on Instagram)."""
+    measure = network.measure_text(text)
+    problems = tuple(p for p in measure.problems if p.code != "media_required")
+    return dataclasses.replace(measure, problems=problems, valid=not problems)
 
 
 class QueueSlotForm(forms.Form):

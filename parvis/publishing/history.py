@@ -44,6 +44,8 @@ def _changed(names: list[str]) -> str:
         "channels": _("the channels"),
         "time": _("the time"),
         "variants": _("the texts adapted per channel"),
+        "thread": _("the thread"),
+        "first_comment": _("the first comment"),
     }
     return ", ".join(str(labels.get(n, n)) for n in names)
 

@@ -32,6 +32,10 @@ class Post(models.Model):
         "accounts.Workspace", on_delete=models.CASCADE, related_name="posts"
     )
     text = models.TextField(_("text"))
+    # Sent after the post, in order: replies to it on networks with threads (X,
+    # Bluesky, Threads), and a comment under it where the network allows one.
+    thread_parts = models.JSONField(_("thread"), default=list, blank=True)
+    first_comment = models.TextField(_("first comment"), blank=True)
     channels = models.ManyToManyField("channels.Channel", related_name="posts", blank=True)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
     status = models.CharField(
@@ -75,8 +79,9 @@ class Post(models.Model):
         )
 
     def summarise_deliveries(self) -> None:
-        """Follow the deliveries: published when all are, else the most worrying state."""
-        status = status_of(set(self.deliveries.values_list("state", flat=True)))
+        """Follow the deliveries: published when all are, else the most worrying state.
+        Thread parts and first comments do not change it (they are told apart)."""
+        status = status_of(set(self.deliveries.filter(position=0).values_list("state", flat=True)))
         if status is not None and status != self.status:
             self.status = status
             self.save(update_fields=["status", "updated_at"])
@@ -97,7 +102,7 @@ class Post(models.Model):
         """Nothing has gone out yet: text, channels and time may still change."""
         if self.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
             return False
-        return not self.deliveries.exclude(state__in=["", "scheduled"]).exists()
+        return not self.deliveries.exclude(state__in=["", "scheduled", "waiting"]).exists()
 
 
 class QueueSlot(models.Model):
@@ -203,6 +208,7 @@ class PostRevision(models.Model):
 
 DELIVERY_STATE_LABELS = {
     "scheduled": _("Scheduled"),
+    "waiting": _("Waits for the part before it"),
     "publishing": _("Publishing"),
     "verifying": _("Checking with the network"),
     "retrying": _("Will try again"),
@@ -217,12 +223,18 @@ def _new_key() -> str:
     return uuid.uuid4().hex
 
 
+class DeliveryPart(models.TextChoices):
+    POST = "post", _("Post")
+    THREAD = "thread", _("Thread part")
+    COMMENT = "comment", _("First comment")
+
+
 class Delivery(StateMachineModel):
     """One post going out to one channel: the row is the job (see states.py)."""
 
     graph = DeliveryStates
     # Not the credential: a token the keys cannot read must fail its delivery, not the claim.
-    claim_related = ("post", "workspace", "channel")
+    claim_related = ("post", "workspace", "channel", "follows")
 
     workspace = models.ForeignKey(
         "accounts.Workspace", on_delete=models.CASCADE, related_name="deliveries"
@@ -236,6 +248,13 @@ class Delivery(StateMachineModel):
     idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key)
     # What is sent: the channel's variant or the shared text, set when scheduled.
     text = models.TextField(blank=True)
+    # The post itself (position 0), or a thread part or first comment that goes
+    # out after the delivery it ``follows`` is published, as a reply to it.
+    part = models.CharField(max_length=10, choices=DeliveryPart.choices, default=DeliveryPart.POST)
+    position = models.PositiveSmallIntegerField(default=0)
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="followers"
+    )
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=500, blank=True)
@@ -248,7 +267,9 @@ class Delivery(StateMachineModel):
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
         constraints = [
-            models.UniqueConstraint(fields=["post", "channel"], name="one_delivery_per_channel")
+            models.UniqueConstraint(
+                fields=["post", "channel", "position"], name="one_delivery_per_channel_part"
+            )
         ]
 
     def __str__(self) -> str:
@@ -257,6 +278,10 @@ class Delivery(StateMachineModel):
     @property
     def state_label(self) -> str:
         return str(DELIVERY_STATE_LABELS.get(self.state, self.state))
+
+    @property
+    def part_label(self) -> str:
+        return outcomes.part_label(self) if self.position else ""
 
     def after_transition(self, previous: str) -> None:
         outcomes.deliveries_record_outcomes(moved=[(self, previous)])
@@ -276,6 +301,9 @@ class Delivery(StateMachineModel):
 
     def handle_publishing(self):
         return delivering.publish(self)
+
+    def handle_waiting(self):
+        return delivering.follow_up(self)
 
     def handle_verifying(self):
         return delivering.verify(self)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from parvis.accounts.models import User
 from parvis.core.audit import audit
 from parvis.publishing import models
+from parvis.publishing.parts import deliveries_plan_parts
 
 REPEAT_CHOICES_DAYS = (7, 14, 30)
 
@@ -76,6 +77,8 @@ def post_repeat(*, post: models.Post) -> models.Post | None:
             following = models.Post.objects.create(
                 workspace=post.workspace,
                 text=post.text,
+                thread_parts=post.thread_parts,
+                first_comment=post.first_comment,
                 created_by=post.created_by,
                 scheduled_at=at,
                 status=models.PostStatus.SCHEDULED,
@@ -87,10 +90,19 @@ def post_repeat(*, post: models.Post) -> models.Post | None:
         return None  # made meanwhile by another worker
     channels = list(post.channels.all())
     following.channels.set(channels)
+    models.PostVariant.objects.bulk_create(
+        models.PostVariant(post=following, channel_id=v.channel_id, text=v.text)
+        for v in post.variants.all()
+    )
     for channel in channels:
-        models.Delivery.objects.create(
-            workspace=post.workspace, post=following, channel=channel, next_attempt_at=at
+        main = models.Delivery.objects.create(
+            workspace=post.workspace,
+            post=following,
+            channel=channel,
+            next_attempt_at=at,
+            text=following.text_for(channel.pk),
         )
+        deliveries_plan_parts(post=following, main=main, at=at)
     audit(
         verb="post.repeated",
         workspace=post.workspace,

@@ -43,7 +43,10 @@ def posts_between(
 
 
 def deliveries_of(*, post: Post) -> QuerySet[Delivery]:
-    return post.deliveries.select_related("channel").order_by("channel__name", "id")
+    """Each channel's delivery, followed by its thread parts and first comment."""
+    return post.deliveries.select_related("channel").order_by(
+        "channel__name", "channel_id", "position"
+    )
 
 
 def posts_in_review(*, workspace: Workspace) -> QuerySet[Post]:
@@ -95,7 +98,7 @@ def calendar_rows(
         rows[post_id]["channels"].append((name, network))
     deliveries = (
         Delivery.objects.in_workspace(workspace)
-        .filter(post__in=chosen)
+        .filter(post__in=chosen, position=0)
         .filter(Q(state__in=_GOING_OUT) | ~Q(url=""))
         .order_by("id")
     )

@@ -8,7 +8,9 @@ MAX_ATTEMPTS = 8
 
 
 class DeliveryStates(StateGraph):
-    scheduled = State(try_interval=30)  # waiting for its time
+    scheduled = State(try_interval=30, initial=True)  # waiting for its time
+    # A thread part or first comment: waits until the part it follows is published.
+    waiting = State(try_interval=60, entry=True)
     publishing = State(try_interval=30, lease=120)
     verifying = State(try_interval=30, lease=120)  # outcome unknown: ask the network first
     retrying = State(try_interval=60)  # transient error; next_attempt_at = backoff
@@ -18,6 +20,7 @@ class DeliveryStates(StateGraph):
     needs_attention = State(externally_progressed=True)  # e.g. the channel needs reconnecting
 
     scheduled.transitions_to(publishing, cancelled, needs_attention)
+    waiting.transitions_to(publishing, cancelled, needs_attention)
     publishing.transitions_to(published, retrying, failed, verifying, needs_attention)
     verifying.transitions_to(published, publishing, retrying, failed, needs_attention)
     retrying.transitions_to(publishing, cancelled, needs_attention)

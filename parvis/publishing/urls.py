@@ -8,6 +8,11 @@ urlpatterns = [
     path("w/<slug:workspace>/compose/", views.compose, name="compose"),
     path("w/<slug:workspace>/compose/check/", views.compose_check, name="compose_check"),
     path("w/<slug:workspace>/compose/autosave/", views.compose_autosave, name="compose_autosave"),
+    path(
+        "w/<slug:workspace>/compose/thread-part/",
+        views.compose_thread_part,
+        name="compose_thread_part",
+    ),
     path("w/<slug:workspace>/posts/review/", views.review_queue, name="review_queue"),
     path("w/<slug:workspace>/posts/<int:post_id>/", views.post_detail, name="post"),
     path("w/<slug:workspace>/posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -61,6 +63,8 @@ def compose(request: HttpRequest) -> HttpResponse:
                 scheduled_at=form.proposed_at(),
                 acting=request.membership,
                 variants=form.variants(),
+                thread_parts=form.thread_parts(),
+                first_comment=form.cleaned_data["first_comment"],
             )
             return _after_compose(request, post, action, form)
         else:
@@ -73,6 +77,8 @@ def compose(request: HttpRequest) -> HttpResponse:
                 repeat_every_days=form.cleaned_data["repeat"],
                 repeat_until=form.cleaned_data["repeat_until"],
                 variants=form.variants(),
+                thread_parts=form.thread_parts(),
+                first_comment=form.cleaned_data["first_comment"],
             )
             return _after_compose(request, post, action, form)
     return render(
@@ -127,6 +133,8 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         text=request.POST.get("text", ""),
         channels=form.cleaned_data.get("channels", []) if hasattr(form, "cleaned_data") else [],
         acting_user=request.user,
+        thread_parts=form.thread_parts(),
+        first_comment=request.POST.get("first_comment", ""),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -136,7 +144,21 @@ def compose_check(request: HttpRequest) -> HttpResponse:
     """htmx: the counters and problems for each chosen channel, as the person types."""
     form = ComposeForm(request.POST, workspace=request.workspace)
     form.is_valid()
-    return render(request, "publishing/_checks.html", {"measures": form.measures()})
+    return render(
+        request,
+        "publishing/_checks.html",
+        {"measures": form.measures(), "part_checks": form.part_measures()},
+    )
+
+
+@workspace_view("post.draft")
+def compose_thread_part(request: HttpRequest) -> HttpResponse:
+    """htmx: one more empty box for the thread (the list it joins numbers it)."""
+    return render(
+        request,
+        "publishing/_thread_part.html",
+        {"key": secrets.token_hex(4), "number": "", "value": ""},
+    )
 
 
 def can_edit(request: HttpRequest, post: Post) -> bool:
@@ -205,6 +227,8 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 scheduled_at=at,
                 acting=request.membership,
                 variants=form.variants(),
+                thread_parts=form.thread_parts(),
+                first_comment=form.cleaned_data["first_comment"],
             )
             recurrence.post_set_repeat(
                 post=post,

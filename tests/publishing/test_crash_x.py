@@ -136,10 +136,16 @@ def _x_channels(workspace, server: XServer) -> list[Channel]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_workers_never_lose_or_duplicate_a_post_on_x(workspace, tmp_path, flaky_x):
+def test_killed_workers_never_lose_or_duplicate_a_post_on_x(
+    workspace, tmp_path, flaky_x, x_registered
+):
     channels = _x_channels(workspace, flaky_x)
     for number in range(POSTS):
-        post = Post.objects.create(workspace=workspace, text=f"Fournée X numéro {number} 🥖")
+        # Every third post is a thread: its second part answers the first.
+        thread = [f"La suite de la fournée {number}"] if number % 3 == 0 else []
+        post = Post.objects.create(
+            workspace=workspace, text=f"Fournée X numéro {number} 🥖", thread_parts=thread
+        )
         channel = channels[number % CHANNELS]
         post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
     connection.close()  # let the workers have the database
@@ -176,16 +182,22 @@ def test_killed_workers_never_lose_or_duplicate_a_post_on_x(workspace, tmp_path,
         )[:5]
     )
     assert stats["duplicates"] == [], (stats["duplicates"], stats["counters"])
+    expected = Delivery.objects.count()
+    assert expected == POSTS + len(range(0, POSTS, 3))
     states = list(Delivery.objects.values_list("state", flat=True))
-    assert states.count("published") == POSTS, (details, stats["counters"], log)
-    assert stats["tweets"] == POSTS, stats  # none lost, none extra
-    for delivery in Delivery.objects.select_related("post", "channel"):
-        (tweet,) = flaky_x.tweets(delivery.channel.external_id, delivery.post.text)
+    assert states.count("published") == expected, (details, stats["counters"], log)
+    assert stats["tweets"] == expected, stats  # none lost, none extra
+    for delivery in Delivery.objects.select_related("channel", "follows"):
+        (tweet,) = flaky_x.tweets(delivery.channel.external_id, delivery.text)
         assert tweet["id"] == delivery.remote_id
         assert not tweet["deleted"]
+        # A thread's part answers the post it continues, on the network too.
+        wanted = delivery.follows.remote_id if delivery.follows else ""
+        assert tweet["in_reply_to_id"] == wanted
     counters = stats["counters"]
     print(
-        f"crash test (X): {POSTS} posts on {CHANNELS} channels, {kills} workers killed, "
+        f"crash test (X): {POSTS} posts ({expected} tweets with threads) on {CHANNELS} "
+        f"channels, {kills} workers killed, "
         f"{duration:.1f} s, lost answers {counters.get('lost', 0)}, "
         f"503s {counters.get('status_503', 0)}, duplicates 0"
     )

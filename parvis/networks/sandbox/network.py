@@ -180,7 +180,10 @@ class SandboxNetwork(Network):
         # As on the real networks: the account's recent posts, with the same text.
         post = (
             account.posts.filter(
-                deleted_at__isnull=True, text=request.text, published_at__gte=since
+                deleted_at__isnull=True,
+                text=request.text,
+                reply_to_id=request.reply_to_id,
+                published_at__gte=since,
             )
             .order_by("published_at")
             .first()

@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,8 @@ class XServer:
     def __init__(self, process: subprocess.Popen[str], port: int) -> None:
         self.process = process
         self.base_url = f"http://127.0.0.1:{port}"
-        self.http = httpx.Client(base_url=self.base_url, timeout=10)
+        # Generous: on a busy machine the server validates every answer against the spec.
+        self.http = httpx.Client(base_url=self.base_url, timeout=30)
 
     def new_channel(self, username: str = "") -> ChannelRef:
         """A fresh account with its own token, so tests never see each other's posts."""
@@ -54,18 +56,23 @@ class XServer:
 
 
 def start_server(*arguments: str) -> tuple[subprocess.Popen[str], int]:
+    # Its errors go to a file that lives as long as the process: a pipe nobody
+    # reads would block the server once full.
+    errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.servers.x", "--port", "0", *arguments],
         cwd=REPO,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     line = process.stdout.readline() if process.stdout else ""
     if not line.strip().isdigit():
         process.kill()
-        raise RuntimeError(f"the X test server did not start: {line!r} {process.stderr.read()}")
+        process.wait(timeout=10)
+        errors.seek(0)
+        raise RuntimeError(f"the X test server did not start: {line!r} {errors.read()}")
     return process, int(line)
 
 

@@ -1,0 +1,45 @@
+"""Thread parts and first comments: deliveries that follow the post on its channel.
+
+Each is a delivery of its own (its own idempotency key, attempts and
+verification), created ``waiting``; ``delivering.follow_up`` publishes it as a
+reply once the delivery it follows is published.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from parvis.networks import registry
+from parvis.publishing import models
+
+if TYPE_CHECKING:
+    from parvis.publishing.models import Delivery, Post
+
+
+def deliveries_plan_parts(*, post: Post, main: Delivery, at: datetime) -> None:
+    """The thread parts and first comment this channel's network takes, each a
+    delivery that waits for the one it follows. The main delivery has not gone
+    out, so neither have they: they are made anew from the post as it is now."""
+    models.Delivery.objects.filter(post=post, channel=main.channel, position__gt=0).delete()
+    capabilities = registry.get(main.channel.network).capabilities
+    thread = post.thread_parts if capabilities.threads else []
+    parts = [(models.DeliveryPart.THREAD, text) for text in thread]
+    if capabilities.first_comment and post.first_comment.strip():
+        parts.append((models.DeliveryPart.COMMENT, post.first_comment))
+    previous = main
+    for position, (part, text) in enumerate(parts, start=1):
+        delivery = models.Delivery.objects.create(
+            workspace_id=post.workspace_id,
+            post=post,
+            channel=main.channel,
+            part=part,
+            position=position,
+            # A thread continues from its last part; a comment goes under the post.
+            follows=previous if part == models.DeliveryPart.THREAD else main,
+            text=text,
+            state="waiting",
+            next_attempt_at=at,
+        )
+        if part == models.DeliveryPart.THREAD:
+            previous = delivery
