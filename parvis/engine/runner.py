@@ -23,6 +23,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,9 +65,10 @@ class Call:
     make: Callable[[], Awaitable[Any]]
     then: Callable[[Any, BaseException | None], Any]
     limits: tuple[tuple[str, int], ...] = ()
-    # Runs (with the database) just before the call, once its turn has come;
-    # returning False cancels the call (e.g. the lease was lost meanwhile).
-    prepare: Callable[[], bool] | None = None
+    # Runs just before the call, once its turn has come: the fields it returns are
+    # committed (with a renewed lease) before the call is made. If the row's lease
+    # was lost meanwhile, nothing is written and the call is not made.
+    prepare: Callable[[], dict[str, Any]] | None = None
 
 
 def backoff(attempts: int, *, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S) -> float:
@@ -105,23 +107,45 @@ def claim(
     return claimed
 
 
-def checkpoint(row: StateMachineModel, *, renew: bool = False, **fields: Any) -> bool:
-    """Commit fields now, while holding the lease (e.g. before a non-repeatable call).
+def _held(rows: list[StateMachineModel]) -> set[Any]:
+    """The rows this worker still holds (same state, same lease as when it read them),
+    locked until the caller's transaction ends. One statement for all of them."""
+    model = type(rows[0])
+    leases: dict[tuple[str, datetime | None], list[Any]] = {}
+    for row in rows:
+        leases.setdefault((row.state, row.locked_until), []).append(row.pk)
+    condition = Q()
+    for (state, locked_until), pks in leases.items():
+        condition |= Q(pk__in=pks, state=state, locked_until=locked_until)
+    held = model._base_manager.filter(condition)
+    if connection.features.has_select_for_update:
+        held = held.select_for_update()
+    return set(held.values_list("pk", flat=True))
 
-    ``renew`` extends the lease by the state's full length, so the call that
-    follows has all of it, however long it waited for its turn.
-    """
-    if renew:
-        fields["locked_until"] = timezone.now() + timedelta(seconds=row.state_object.lease)
-    held = _guarded(row).update(**fields)  # one statement: atomic by itself
-    if held:
-        for name, value in fields.items():
-            setattr(row, name, value)
-    return bool(held)
 
-
-def _guarded(row: StateMachineModel):
-    return type(row)._base_manager.filter(pk=row.pk, state=row.state, locked_until=row.locked_until)
+def _write(rows_values: list[tuple[StateMachineModel, dict[str, Any]]]) -> list:
+    """Write each row's values if its lease still holds, in one transaction and a
+    few statements (not one per row); return the rows written (``setattr`` done)."""
+    if not rows_values:
+        return []
+    with transaction.atomic():
+        held = _held([row for row, _values in rows_values])
+        written = [(row, values) for row, values in rows_values if row.pk in held]
+        fields: set[str] = set()
+        for row, values in written:
+            fields.update(values)
+            for name, value in values.items():
+                setattr(row, name, value)
+        if written:
+            # The fields a row's values do not name are written back as read: only
+            # the lease holder changes them, and this worker holds every one of them.
+            type(written[0][0])._base_manager.bulk_update(
+                [row for row, _values in written], sorted(fields), batch_size=500
+            )
+    lost = len(rows_values) - len(written)
+    if lost:
+        logger.warning("%s: %d leases lost; their writes dropped", type(rows_values[0][0]), lost)
+    return [row for row, _values in written]
 
 
 def _outcome_values(row: StateMachineModel, move: Move, now: datetime) -> dict[str, Any]:
@@ -169,27 +193,25 @@ def _then(row: StateMachineModel, call: Call, result: Any, error: BaseException 
 Moved = list[tuple[StateMachineModel, str]]  # rows that changed state, with their previous one
 
 
-def _finish(row: StateMachineModel, result: Any, moved: Moved) -> bool:
-    """Write the outcome while the lease holds; False if the lease was lost.
-
-    A row that changed state is added to ``moved``: the model reacts to a
-    wave's moves together (see ``_react``).
-    """
+def _outcome(row: StateMachineModel, result: Any) -> dict[str, Any]:
     move = result if isinstance(result, Move) else Move(to=result)
     try:
-        values = _outcome_values(row, move, timezone.now())
+        return _outcome_values(row, move, timezone.now())
     except Exception as error:  # e.g. a move the graph does not allow
-        values = _outcome_values(row, _bug(row, error), timezone.now())
-    written = _guarded(row).update(**values)  # one statement: atomic by itself
-    if not written:
-        logger.warning("%s %s: lease lost; outcome dropped", type(row).__name__, row.pk)
-        return False
-    previous = row.state
-    for name, value in values.items():
-        setattr(row, name, value)
-    if row.state != previous:
-        moved.append((row, previous))
-    return True
+        return _outcome_values(row, _bug(row, error), timezone.now())
+
+
+def _finish(outcomes: list[tuple[StateMachineModel, Any]], moved: Moved) -> int:
+    """Write the outcomes of rows whose lease still holds (others are dropped: the
+    row was taken over); return how many were written.
+
+    A row that changed state is added to ``moved``: the model reacts to a wave's
+    moves together (see ``_react``).
+    """
+    previous = {row.pk: row.state for row, _result in outcomes}
+    written = _write([(row, _outcome(row, result)) for row, result in outcomes])
+    moved.extend((row, previous[row.pk]) for row in written if row.state != previous[row.pk])
+    return len(written)
 
 
 def _waves(waiting: list[tuple[StateMachineModel, Call]]) -> list[list]:
@@ -210,14 +232,22 @@ def _waves(waiting: list[tuple[StateMachineModel, Call]]) -> list[list]:
     return [wave for wave, _used in waves]
 
 
-async def _make_all(calls: list[Call]) -> list[tuple[Any, BaseException | None]]:
+async def _make_all(
+    calls: list[Call], around: Callable[[], AbstractAsyncContextManager] | None = None
+) -> list[tuple[Any, BaseException | None]]:
+    """Make the calls together; ``around`` (the model's ``calls_context``) wraps them
+    all, e.g. to share connections."""
+
     async def make(call: Call) -> tuple[Any, BaseException | None]:
         try:
             return await call.make(), None
         except Exception as failure:
             return None, failure
 
-    return await asyncio.gather(*(make(call) for call in calls))
+    if around is None:
+        return await asyncio.gather(*(make(call) for call in calls))
+    async with around():
+        return await asyncio.gather(*(make(call) for call in calls))
 
 
 def _run_wave(wave: list[tuple[StateMachineModel, Call]], moved: Moved) -> int:
@@ -226,20 +256,33 @@ def _run_wave(wave: list[tuple[StateMachineModel, Call]], moved: Moved) -> int:
     Only calls about to be made are prepared, so a crash leaves few attempts
     to verify; the outcomes are written as one transaction.
     """
-    with transaction.atomic():
-        ready = [(row, call) for row, call in wave if call.prepare is None or call.prepare()]
-    if len(ready) < len(wave):
-        logger.warning("%d rows lost their lease before their call", len(wave) - len(ready))
+    ready = _prepare(wave)
     if not ready:
         return 0
-    answers = async_to_sync(_make_all)([call for _row, call in ready])
+    around = getattr(type(ready[0][0]), "calls_context", None)
+    answers = async_to_sync(_make_all)([call for _row, call in ready], around)
     results = [
         _then(row, call, *answer) for (row, call), answer in zip(ready, answers, strict=True)
     ]
-    with transaction.atomic():
-        return sum(
-            _finish(row, result, moved) for (row, _call), result in zip(ready, results, strict=True)
-        )
+    outcomes = [(row, result) for (row, _call), result in zip(ready, results, strict=True)]
+    return _finish(outcomes, moved)
+
+
+def _prepare(wave: list[tuple[StateMachineModel, Call]]) -> list[tuple[StateMachineModel, Call]]:
+    """Commit what the wave's calls need before they are made, with renewed leases
+    (each gets its state's full lease, however long it waited for its turn)."""
+    now, prepared = timezone.now(), []
+    for row, call in wave:
+        if call.prepare is None:
+            continue
+        fields = call.prepare()
+        fields["locked_until"] = now + timedelta(seconds=row.state_object.lease)
+        prepared.append((row, fields))
+    written = {row.pk for row in _write(prepared)}
+    ready = [(row, call) for row, call in wave if call.prepare is None or row.pk in written]
+    if len(ready) < len(wave):
+        logger.warning("%d rows lost their lease before their call", len(wave) - len(ready))
+    return ready
 
 
 def run_row(row: StateMachineModel) -> bool:
@@ -253,12 +296,14 @@ def run_rows(rows: list[StateMachineModel]) -> int:
     moved: Moved = []
     written = 0
     _before_run(rows)
+    moves = []
     for row in rows:
         step = _start(row)
         if isinstance(step, Call):
             waiting.append((row, step))
         else:
-            written += _finish(row, step, moved)
+            moves.append((row, step))
+    written += _finish(moves, moved)
     _react(moved)
     for wave in _waves(waiting):
         moved = []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from django.db import connection, models
+from django.utils import timezone
 
 from parvis.engine.graph import State, StateGraph
 from parvis.engine.models import StateMachineModel
@@ -68,11 +70,17 @@ class Job(StateMachineModel):
                     to=step["to"], fields={"note": f"error: {error}" if error else result}
                 ),
                 limits=((step["key"], step.get("most", 1)),),
-                prepare=lambda: step.get("prepare", True),
+                prepare=lambda: self._before_call(step),
             )
         if isinstance(step, list):  # [state, note]
             return Move(to=step[0], fields={"note": step[1]})
         return step
+
+    def _before_call(self, step: dict) -> dict:
+        if step.get("lose_lease"):  # another worker took the row over meanwhile
+            later = timezone.now() + timedelta(hours=1)
+            Job.objects.filter(pk=self.pk).update(locked_until=later)
+        return {"note": "prepared"}
 
     def handle_waiting(self):
         return self._next()
