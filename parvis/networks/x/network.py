@@ -133,7 +133,7 @@ class X(Network):
             raise AuthExpired(_("This X channel has no access token: reconnect the channel."))
         headers = {"Authorization": f"Bearer {channel.access_token}"}
         try:
-            async with http.async_client(base_url=self.base_url) as client:
+            async with http.async_session(base_url=self.base_url) as client:
                 response = await client.request(
                     method, path, json=json, params=params, headers=headers
                 )
