@@ -33,6 +33,10 @@ from parvis.publishing.models import Delivery, Post
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = 20
 TERMINAL = {"published", "failed", "cancelled"}
+KILLS = 8
+KILLING_S = 120
+DEADLINE_S = 300
+RUNNING = b"Engine running"
 
 
 def _database_url() -> str:
@@ -55,11 +59,37 @@ def _worker(data_dir: Path) -> subprocess.Popen:
         PARVIS_SANDBOX_RATE_LIMIT_RATE="0.05",
         PARVIS_SANDBOX_LOST_RESPONSE_RATE="0.2",
         PARVIS_SANDBOX_AUDIENCE_SECONDS="3600",
+        PYTHONUNBUFFERED="1",  # "Engine running" reaches the log at once
     )
     log = (data_dir / "workers.log").open("ab")
     return subprocess.Popen(
         [sys.executable, "-m", "parvis", "engine"], cwd=ROOT, env=env, stdout=log, stderr=log
     )
+
+
+def _pending() -> int:
+    pending = Delivery.objects.exclude(state__in=TERMINAL).count()
+    connection.close()
+    return pending
+
+
+def _time_passes(*, leases: bool = True) -> None:
+    """As time would: waits are over and (after a kill) the dead worker's leases expire."""
+    fields = {"next_attempt_at": timezone.now()} | ({"locked_until": None} if leases else {})
+    Delivery.objects.exclude(state__in=TERMINAL).update(**fields)
+    connection.close()
+
+
+def _wait_until_it_runs(worker: subprocess.Popen, data_dir: Path, most_s: float = 60) -> None:
+    """Return once the new worker says it runs (or has exited, or time is up): on a busy
+    machine Django may take seconds to boot, and a kill before that tests nothing."""
+    log = data_dir / "workers.log"
+    before = log.read_bytes().count(RUNNING)
+    until = time.monotonic() + most_s
+    while time.monotonic() < until and worker.poll() is None:
+        if log.read_bytes().count(RUNNING) > before:
+            return
+        time.sleep(0.05)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,25 +107,26 @@ def test_killed_workers_never_lose_or_duplicate_a_post(workspace, tmp_path):
     connection.close()  # let the workers have the database
 
     rng = random.Random(20261125)
-    kills, deadline = 0, time.monotonic() + 150
-    while time.monotonic() < deadline:
-        pending = Delivery.objects.exclude(state__in=TERMINAL).count()
-        connection.close()
-        if pending == 0:
-            break
+    started, kills = time.monotonic(), 0
+    # Kill workers while they publish, then let the last one finish.
+    while kills < KILLS and time.monotonic() < started + KILLING_S and _pending():
         worker = _worker(tmp_path)
-        lifetime = rng.uniform(1.5, 4.0)  # Django boots in ~1 s, then it works
+        _wait_until_it_runs(worker, tmp_path)  # Django boots first: kill it while it works
         try:
-            worker.wait(timeout=lifetime)
+            worker.wait(timeout=rng.uniform(0.2, 2.5))
         except subprocess.TimeoutExpired:
             worker.send_signal(signal.SIGKILL)
             worker.wait()
             kills += 1
-        # Time passes: the dead worker's leases expire, waits are over.
-        Delivery.objects.exclude(state__in=TERMINAL).update(
-            locked_until=None, next_attempt_at=timezone.now()
-        )
-        connection.close()
+        _time_passes()
+    last = _worker(tmp_path)
+    try:
+        while time.monotonic() < started + DEADLINE_S and _pending():
+            time.sleep(0.5)
+            _time_passes(leases=False)  # waits are over at once; the lease stands
+    finally:
+        last.send_signal(signal.SIGKILL)
+        last.wait()
 
     states = list(Delivery.objects.values_list("state", flat=True))
     details = list(Delivery.objects.values_list("state", "attempts", "last_error_detail"))[:5]
