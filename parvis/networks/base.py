@@ -80,7 +80,10 @@ class Capabilities:
     text: bool = True
     images: bool = True
     videos: bool = True
-    links: bool = True
+    links: bool = True  # False: links in a post are not clickable (Instagram captions)
+    # The network shows a post's link as a card beside the text (Facebook, LinkedIn):
+    # it is sent apart (``PublishRequest.link``). Elsewhere it goes in the text.
+    link_card: bool = False
     first_comment: bool = False
     threads: bool = False
     reply: bool = True

@@ -25,6 +25,7 @@ from parvis.publishing.models import (
     PostVariant,
     ReviewDecision,
 )
+from parvis.publishing.outgoing import text_and_link
 from parvis.publishing.parts import deliveries_plan_parts
 
 # A time chosen a moment ago is still accepted (the form was open for a while).
@@ -84,12 +85,14 @@ def post_draft(
     variants: dict[int, str] | None = None,
     thread_parts: list[str] | None = None,
     first_comment: str = "",
+    link: str = "",
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
     post = Post.objects.create(
         workspace=workspace,
         text=text,
+        link=link,
         thread_parts=_kept_parts(thread_parts),
         first_comment=first_comment,
         created_by=acting_user,
@@ -125,6 +128,7 @@ def post_autosave(
     acting_user: User,
     thread_parts: list[str] | None = None,
     first_comment: str = "",
+    link: str = "",
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
@@ -139,11 +143,12 @@ def post_autosave(
             acting_user=acting_user,
             thread_parts=thread_parts,
             first_comment=first_comment,
+            link=link,
         )
     _check_channels(workspace, channels)
-    draft.text = text
+    draft.text, draft.link = text, link
     draft.thread_parts, draft.first_comment = _kept_parts(thread_parts), first_comment
-    draft.save(update_fields=["text", "thread_parts", "first_comment", "updated_at"])
+    draft.save(update_fields=["text", "link", "thread_parts", "first_comment", "updated_at"])
     draft.channels.set(channels)
     return draft
 
@@ -165,8 +170,10 @@ def post_schedule(
         )
         if delivery.state in ("", "scheduled"):
             delivery.next_attempt_at = at
-            delivery.text = post.text_for(channel.pk)
-            delivery.save(update_fields=["next_attempt_at", "text"])
+            delivery.text, delivery.link = text_and_link(
+                text=post.text_for(channel.pk), link=post.link, channel=channel
+            )
+            delivery.save(update_fields=["next_attempt_at", "text", "link"])
             deliveries_plan_parts(post=post, main=delivery, at=at)
         deliveries.append(delivery)
     audit(
@@ -202,10 +209,11 @@ def post_update(
     variants: dict[int, str] | None = None,
     thread_parts: list[str] | None = None,
     first_comment: str | None = None,
+    link: str | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow.
-    ``variants``, ``thread_parts`` and ``first_comment`` left at None stay as they are."""
+    ``variants``, ``thread_parts``, ``first_comment`` and ``link`` left at None stay."""
     post = _locked(post)
     channels = list(channels)
     _check_channels(post.workspace, channels)
@@ -230,15 +238,19 @@ def post_update(
     if first_comment is not None and first_comment != post.first_comment:
         post.first_comment = first_comment
         changed.append("first_comment")
+    if link is not None and link != post.link:
+        post.link = link
+        changed.append("link")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
-    post.save(update_fields=["text", "scheduled_at", "thread_parts", "first_comment", "updated_at"])
+    fields = ["text", "scheduled_at", "thread_parts", "first_comment", "link", "updated_at"]
+    post.save(update_fields=fields)
     post.channels.set(channels)
     back_to_review = (
         post.status == PostStatus.SCHEDULED
         and needs_review(membership=acting)
-        and ({"text", "channels", "variants", "thread", "first_comment"} & set(changed))
+        and ({"text", "channels", "variants", "thread", "first_comment", "link"} & set(changed))
     )
     if back_to_review:
         _drop_unstarted_deliveries(post)

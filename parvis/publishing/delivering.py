@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from parvis.channels.actions import channel_record_health
 from parvis.channels.selectors import channel_ref
-from parvis.engine.runner import Call, Move, backoff, checkpoint
+from parvis.engine.runner import Call, Move, backoff
 from parvis.networks import registry
 from parvis.networks.base import (
     AuthExpired,
@@ -81,6 +81,7 @@ def _request(delivery: Delivery) -> PublishRequest:
         idempotency_key=delivery.idempotency_key,
         reply_to_id=follows.remote_id if follows is not None else "",
         part=delivery.part,
+        link=delivery.link,
     )
 
 
@@ -176,12 +177,13 @@ def publish(delivery: Delivery) -> Move | Call:
     )
 
 
-def _attempt_starts(delivery: Delivery) -> bool:
+def _attempt_starts(delivery: Delivery) -> dict:
+    """What is committed before the call: the attempt (and the move to publishing)."""
     now = timezone.now()
     fields: dict = {"attempt_started_at": now}
     if delivery.state != DeliveryStates.publishing.name:
         fields.update(state=DeliveryStates.publishing.name, state_changed_at=now)
-    return checkpoint(delivery, renew=True, **fields)
+    return fields
 
 
 @in_workspace_language

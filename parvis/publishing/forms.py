@@ -13,6 +13,7 @@ from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
 from parvis.publishing.models import QueueSlot
+from parvis.publishing.outgoing import link_left_out, text_and_link
 from parvis.publishing.queue import QueueError, next_free_slot
 from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
 
@@ -37,6 +38,16 @@ class ComposeForm(forms.Form):
         queryset=Channel.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    link = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_(
+            "Where the post sends people. Facebook shows it as a card; other networks "
+            "put it at the end of the text (unless the text has it already)."
+        ),
     )
     first_comment = forms.CharField(
         label=_("First comment"),
@@ -83,6 +94,7 @@ class ComposeForm(forms.Form):
             kwargs["initial"] = {
                 "text": post.text,
                 "first_comment": post.first_comment,
+                "link": post.link,
                 "channels": list(post.channels.all()),
                 "when": "later" if post.scheduled_at else "now",
                 "at": timezone.localtime(post.scheduled_at) if post.scheduled_at else None,
@@ -155,13 +167,27 @@ class ComposeForm(forms.Form):
 
     def measures(self) -> list[tuple[Channel, object]]:
         """Each chosen channel with its network's measure of its text (variant or shared)."""
-        text = self.data.get("text", "")
+        text, link = self.data.get("text", ""), self._link()
         chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
         variants = self.variants()
-        return [
-            (c, channel_label(c), registry.get(c.network).measure_text(variants.get(c.pk, text)))
-            for c in chosen
-        ]
+        measured = []
+        for channel in chosen:
+            sent, _apart = text_and_link(
+                text=variants.get(channel.pk, text), link=link, channel=channel
+            )
+            measure = registry.get(channel.network).measure_text(sent)
+            measured.append((channel, channel_label(channel), measure))
+        return measured
+
+    def _link(self) -> str:
+        """The link as it will be sent: the cleaned one, or nothing while it is not valid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("link", "") if "link" not in self.errors else ""
+
+    def links_left_out(self) -> list[Channel]:
+        """The chosen channels whose network would not make the link clickable."""
+        chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
+        return [c for c in chosen if link_left_out(link=self._link(), channel=c)]
 
     def clean(self) -> dict:
         data = super().clean()

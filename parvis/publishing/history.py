@@ -46,6 +46,7 @@ def _changed(names: list[str]) -> str:
         "variants": _("the texts adapted per channel"),
         "thread": _("the thread"),
         "first_comment": _("the first comment"),
+        "link": _("the link"),
     }
     return ", ".join(str(labels.get(n, n)) for n in names)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.channels.selectors import credentials_load
+from parvis.core import http
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
 from parvis.publishing import delivering, outcomes
@@ -36,6 +37,8 @@ class Post(models.Model):
     # Bluesky, Threads), and a comment under it where the network allows one.
     thread_parts = models.JSONField(_("thread"), default=list, blank=True)
     first_comment = models.TextField(_("first comment"), blank=True)
+    # Where the post sends people (see outgoing.py for where each network puts it).
+    link = models.URLField(_("link"), max_length=2000, blank=True)
     channels = models.ManyToManyField("channels.Channel", related_name="posts", blank=True)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
     status = models.CharField(
@@ -246,8 +249,11 @@ class Delivery(StateMachineModel):
     # The same key on every attempt: networks with idempotency de-duplicate by
     # it, and verification looks for it.
     idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key)
-    # What is sent: the channel's variant or the shared text, set when scheduled.
+    # What is sent: the channel's variant or the shared text (with the post's link
+    # where the network wants it in the text), and the link sent apart as a card.
+    # Both are set when the post is scheduled.
     text = models.TextField(blank=True)
+    link = models.URLField(max_length=2000, blank=True)
     # The post itself (position 0), or a thread part or first comment that goes
     # out after the delivery it ``follows`` is published, as a reply to it.
     part = models.CharField(max_length=10, choices=DeliveryPart.choices, default=DeliveryPart.POST)
@@ -285,6 +291,9 @@ class Delivery(StateMachineModel):
 
     def after_transition(self, previous: str) -> None:
         outcomes.deliveries_record_outcomes(moved=[(self, previous)])
+
+    # A wave's calls share kept-alive connections per network host.
+    calls_context = staticmethod(http.shared_connections)
 
     @classmethod
     def before_run(cls, deliveries: list[Delivery]) -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from parvis.accounts.models import User
 from parvis.core.audit import audit
 from parvis.publishing import models
+from parvis.publishing.outgoing import text_and_link
 from parvis.publishing.parts import deliveries_plan_parts
 
 REPEAT_CHOICES_DAYS = (7, 14, 30)
@@ -79,6 +80,7 @@ def post_repeat(*, post: models.Post) -> models.Post | None:
                 text=post.text,
                 thread_parts=post.thread_parts,
                 first_comment=post.first_comment,
+                link=post.link,
                 created_by=post.created_by,
                 scheduled_at=at,
                 status=models.PostStatus.SCHEDULED,
@@ -95,12 +97,16 @@ def post_repeat(*, post: models.Post) -> models.Post | None:
         for v in post.variants.all()
     )
     for channel in channels:
+        text, link = text_and_link(
+            text=following.text_for(channel.pk), link=following.link, channel=channel
+        )
         main = models.Delivery.objects.create(
             workspace=post.workspace,
             post=following,
             channel=channel,
             next_attempt_at=at,
-            text=following.text_for(channel.pk),
+            text=text,
+            link=link,
         )
         deliveries_plan_parts(post=following, main=main, at=at)
     audit(

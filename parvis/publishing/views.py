@@ -65,6 +65,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 variants=form.variants(),
                 thread_parts=form.thread_parts(),
                 first_comment=form.cleaned_data["first_comment"],
+                link=form.cleaned_data["link"],
             )
             return _after_compose(request, post, action, form)
         else:
@@ -79,6 +80,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 variants=form.variants(),
                 thread_parts=form.thread_parts(),
                 first_comment=form.cleaned_data["first_comment"],
+                link=form.cleaned_data["link"],
             )
             return _after_compose(request, post, action, form)
     return render(
@@ -135,6 +137,7 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         acting_user=request.user,
         thread_parts=form.thread_parts(),
         first_comment=request.POST.get("first_comment", ""),
+        link=request.POST.get("link", "").strip()[:2000],  # a draft keeps what was typed
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -147,7 +150,11 @@ def compose_check(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publishing/_checks.html",
-        {"measures": form.measures(), "part_checks": form.part_measures()},
+        {
+            "measures": form.measures(),
+            "part_checks": form.part_measures(),
+            "links_left_out": form.links_left_out(),
+        },
     )
 
 
@@ -229,6 +236,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 variants=form.variants(),
                 thread_parts=form.thread_parts(),
                 first_comment=form.cleaned_data["first_comment"],
+                link=form.cleaned_data["link"],
             )
             recurrence.post_set_repeat(
                 post=post,

@@ -71,6 +71,18 @@ DEMO_REVIEW = (
     "Idée de concours photo : « ma baguette au soleil ». Les 3 plus belles photos "
     "gagnent un panier gourmand ! 📸 #LaMieDorée",
 )
+# A coming post with a link, a thread on X and a first comment on Facebook.
+DEMO_THREAD = (
+    2,
+    "Nouveau : la tradition au levain naturel arrive dans nos 4 boutiques lyonnaises 🥖",
+    "https://lamiedoree.example/levain",
+    [
+        "Le levain, c'est 18 h de fermentation lente : "
+        "une mie plus alvéolée, une croûte qui chante.",
+        "Et comme toujours, des farines Label Rouge moulues à moins de 80 km de Lyon.",
+    ],
+    "Dites-nous en commentaire votre boutique préférée, on vous y garde une fournée !",
+)
 _LETTER_TO_NETWORK = {"f": "sandbox_facebook", "i": "sandbox_instagram", "x": "sandbox_x"}
 
 
@@ -151,6 +163,26 @@ def _post_in_review(workspace: Workspace) -> None:
     post_submit(post=post, acting_user=julie)
 
 
+def _thread_example(workspace: Workspace, user: User) -> None:
+    offset, text, link, thread, comment = DEMO_THREAD
+    if Post.objects.in_workspace(workspace).filter(text=text).exists():
+        return
+    zone = ZoneInfo(workspace.time_zone)
+    day = timezone.localdate(timezone=zone) + timedelta(days=offset)
+    at = datetime.combine(day, time(11, 30), tzinfo=zone)
+    channels = list(workspace.channels.filter(network__in=["sandbox_facebook", "sandbox_x"]))
+    post = post_draft(
+        workspace=workspace,
+        text=text,
+        channels=channels,
+        acting_user=user,
+        link=link,
+        thread_parts=thread,
+        first_comment=comment,
+    )
+    post_schedule(post=post, at=at, channels=channels, acting_user=user)
+
+
 def _published_in_the_past(post: Post, channels: list, moment: datetime) -> None:
     post.channels.set(channels)
     for channel in channels:
@@ -198,6 +230,7 @@ def demo_load() -> DemoLogin:
             )
     _sample_posts(workspace, user)
     _post_in_review(workspace)
+    _thread_example(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

@@ -67,3 +67,22 @@ def test_demo_history_is_on_the_sandbox_and_the_future_is_scheduled(data_dir):
     assert waiting.exists()
     assert all(d.next_attempt_at == d.post.scheduled_at for d in waiting)
     assert not Delivery.objects.filter(post__status=PostStatus.DRAFT).exists()
+
+
+@pytest.mark.django_db
+def test_demo_shows_a_coming_post_with_a_link_a_thread_and_a_first_comment(data_dir):
+    from parvis.publishing.models import Delivery
+
+    demo_load()
+    post = Post.objects.exclude(link="").get()
+    assert post.status == PostStatus.SCHEDULED and len(post.thread_parts) == 2
+    parts = Delivery.objects.filter(post=post, position__gt=0)
+    assert sorted(parts.values_list("channel__network", "part")) == [
+        ("sandbox_facebook", "comment"),
+        ("sandbox_x", "thread"),
+        ("sandbox_x", "thread"),
+    ]
+    on_facebook = Delivery.objects.get(post=post, position=0, channel__network="sandbox_facebook")
+    assert on_facebook.link == post.link  # a card on Facebook; in the text on X
+    on_x = Delivery.objects.get(post=post, position=0, channel__network="sandbox_x")
+    assert on_x.text.endswith(post.link) and on_x.link == ""

@@ -28,6 +28,7 @@ class SandboxPost(models.Model):
     remote_id = models.CharField(max_length=40, unique=True)
     text = models.TextField()
     media_count = models.PositiveSmallIntegerField(default=0)
+    link = models.URLField(max_length=2000, blank=True)  # shown as a card (Facebook)
     reply_to_id = models.CharField(max_length=80, blank=True)
     published_at = models.DateTimeField(db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -159,6 +159,7 @@ class SandboxNetwork(Network):
             remote_id=secrets.token_hex(8),
             text=request.text,
             media_count=len(request.media),
+            link=request.link,
             reply_to_id=request.reply_to_id,
             published_at=timezone.now(),
         )
@@ -276,7 +277,9 @@ class SandboxFacebook(SandboxNetwork):
     name = _("Sandbox · Facebook Page")
     icon = "facebook"
     text_rules = TextRules(max_length=63_206, max_media=10)
-    capabilities = Capabilities(first_comment=True, hide_comments=True, direct_messages=True)
+    capabilities = Capabilities(
+        first_comment=True, link_card=True, hide_comments=True, direct_messages=True
+    )
 
 
 class SandboxInstagram(SandboxNetwork):
