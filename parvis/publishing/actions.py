@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +45,25 @@ def _check_channels(workspace: Workspace, channels: list[Channel]) -> None:
         raise ValueError("A post can only go to its own workspace's channels.")
 
 
+class _Keep:
+    """The post keeps its campaign (callers that do not show the choice)."""
+
+
+KEEP = _Keep()
+
+
+def _check_campaign(workspace: Workspace, campaign: Any) -> None:
+    """A post joins a campaign of its own workspace that is still in use."""
+    if campaign is None:
+        return
+    if campaign.workspace_id != workspace.pk:
+        raise PublishingError(_("This campaign belongs to another workspace."))
+    if campaign.archived:
+        raise PublishingError(
+            _("The campaign “%(name)s” is archived: choose another one.") % {"name": campaign}
+        )
+
+
 def _record_revision(post: Post, user: User | None) -> PostRevision:
     names = [f"{c.name} · {channel_label(c)}" for c in post.channels.all()]
     return PostRevision.objects.create(
@@ -81,12 +101,15 @@ def post_draft(
     repeat_every_days: int | None = None,
     repeat_until: date | None = None,
     variants: dict[int, str] | None = None,
+    campaign: Any = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
+    _check_campaign(workspace, campaign)
     post = Post.objects.create(
         workspace=workspace,
         text=text,
+        campaign=campaign,
         created_by=acting_user,
         scheduled_at=scheduled_at,
         repeat_every_days=repeat_every_days,
@@ -97,6 +120,10 @@ def post_draft(
     _record_revision(post, acting_user)
     audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
     return post
+
+
+def _campaign_id(campaign: Any) -> int | None:
+    return campaign.pk if campaign is not None else None
 
 
 def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
@@ -113,6 +140,7 @@ def post_autosave(
     text: str,
     channels: Iterable[Channel],
     acting_user: User,
+    campaign: Any = KEEP,
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
@@ -121,11 +149,20 @@ def post_autosave(
         if not text.strip():
             return None  # nothing written yet: nothing to keep
         return post_draft(
-            workspace=workspace, text=text, channels=channels, acting_user=acting_user
+            workspace=workspace,
+            text=text,
+            channels=channels,
+            acting_user=acting_user,
+            campaign=None if campaign is KEEP else campaign,
         )
     _check_channels(workspace, channels)
     draft.text = text
-    draft.save(update_fields=["text", "updated_at"])
+    fields = ["text", "updated_at"]
+    if campaign is not KEEP and _campaign_id(campaign) != draft.campaign_id:
+        _check_campaign(workspace, campaign)
+        draft.campaign = campaign
+        fields.append("campaign")
+    draft.save(update_fields=fields)
     draft.channels.set(channels)
     return draft
 
@@ -181,6 +218,7 @@ def post_update(
     scheduled_at: datetime | None,
     acting: Membership,
     variants: dict[int, str] | None = None,
+    campaign: Any = KEEP,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow."""
@@ -202,10 +240,14 @@ def post_update(
     ]
     if variants is not None and _set_variants(post, _own(variants, channels)):
         changed.append("variants")
+    if campaign is not KEEP and _campaign_id(campaign) != post.campaign_id:
+        _check_campaign(post.workspace, campaign)
+        post.campaign = campaign
+        changed.append("campaign")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
-    post.save(update_fields=["text", "scheduled_at", "updated_at"])
+    post.save(update_fields=["text", "scheduled_at", "campaign", "updated_at"])
     post.channels.set(channels)
     back_to_review = (
         post.status == PostStatus.SCHEDULED
@@ -216,7 +258,7 @@ def post_update(
         _drop_unstarted_deliveries(post)
         post.status = PostStatus.IN_REVIEW
         post.save(update_fields=["status", "updated_at"])
-    elif post.status == PostStatus.SCHEDULED:
+    elif post.status == PostStatus.SCHEDULED and set(changed) != {"campaign"}:
         _drop_unstarted_deliveries(post, keep=channels)
         post_schedule(
             post=post,

@@ -53,33 +53,42 @@ def compose(request: HttpRequest) -> HttpResponse:
         )
         if action != "draft" and not channels:
             form.add_error("channels", _("Choose at least one channel."))
-        elif draft is not None:  # autosaved while being written: that draft becomes the post
-            post = actions.post_update(
-                post=draft,
-                text=form.cleaned_data["text"],
-                channels=channels,
-                scheduled_at=form.proposed_at(),
-                acting=request.membership,
-                variants=form.variants(),
-            )
-            return _after_compose(request, post, action, form)
         else:
-            post = actions.post_draft(
-                workspace=request.workspace,
-                text=form.cleaned_data["text"],
-                channels=channels,
-                acting_user=request.user,
-                scheduled_at=form.proposed_at(),
-                repeat_every_days=form.cleaned_data["repeat"],
-                repeat_until=form.cleaned_data["repeat_until"],
-                variants=form.variants(),
-            )
-            return _after_compose(request, post, action, form)
+            try:
+                post = _compose_save(request, form, draft, channels)
+            except actions.PublishingError as error:  # e.g. the campaign was just archived
+                form.add_error("campaign", str(error))
+            else:
+                return _after_compose(request, post, action, form)
     return render(
         request,
         "publishing/compose.html",
         _composer_context(request, form),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, channels) -> Post:
+    if draft is not None:  # autosaved while being written: that draft becomes the post
+        return actions.post_update(
+            post=draft,
+            text=form.cleaned_data["text"],
+            channels=channels,
+            scheduled_at=form.proposed_at(),
+            acting=request.membership,
+            variants=form.variants(),
+            campaign=form.cleaned_data["campaign"],
+        )
+    return actions.post_draft(
+        workspace=request.workspace,
+        text=form.cleaned_data["text"],
+        channels=channels,
+        acting_user=request.user,
+        scheduled_at=form.proposed_at(),
+        repeat_every_days=form.cleaned_data["repeat"],
+        repeat_until=form.cleaned_data["repeat_until"],
+        variants=form.variants(),
+        campaign=form.cleaned_data["campaign"],
     )
 
 
@@ -127,6 +136,8 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         text=request.POST.get("text", ""),
         channels=form.cleaned_data.get("channels", []) if hasattr(form, "cleaned_data") else [],
         acting_user=request.user,
+        # A campaign that is not one of the choices is left as it was.
+        campaign=form.cleaned_data.get("campaign", actions.KEEP),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -205,6 +216,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 scheduled_at=at,
                 acting=request.membership,
                 variants=form.variants(),
+                campaign=form.cleaned_data["campaign"],
             )
             recurrence.post_set_repeat(
                 post=post,
