@@ -91,18 +91,25 @@ document.addEventListener("DOMContentLoaded", () => {
     dayMaxEvents: 4,
     eventMaxStack: 3,
     progressiveEventRendering: true,
+    // The grids get busy days as counts, the lists every post: each view asks
+    // for its own events rather than reusing those of a wider range.
+    lazyFetching: false,
     editable: Boolean(moveUrl),
     eventDurationEditable: false,
     headerToolbar: { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" },
     events: (info, success, failure) => {
-      const params = new URLSearchParams({ start: info.startStr, end: info.endStr });
-      // The grids ask for busy days as counts; the lists get every post.
-      const view = calendar ? calendar.view.type : initialView;
-      if (!view.startsWith("list")) params.set("summarise", "1");
-      for (const [key, value] of new FormData(filters)) if (value) params.append(key, value);
-      fetch(`${element.dataset.eventsUrl}?${params}`, { headers: { Accept: "application/json" } })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.statusText)))
-        .then(success, failure);
+      // FullCalendar asks while it switches views: the new view is known a
+      // moment later (and the calendar itself once it is built).
+      queueMicrotask(() => {
+        const params = new URLSearchParams({ start: info.startStr, end: info.endStr });
+        // The grids ask for busy days as counts; the lists get every post.
+        const view = calendar ? calendar.view.type : initialView;
+        if (!view.startsWith("list")) params.set("summarise", "1");
+        for (const [key, value] of new FormData(filters)) if (value) params.append(key, value);
+        fetch(`${element.dataset.eventsUrl}?${params}`, { headers: { Accept: "application/json" } })
+          .then((response) => (response.ok ? response.json() : Promise.reject(response.statusText)))
+          .then(success, failure);
+      });
     },
     eventContent: (info) => (info.event.extendedProps.summary ? summaryContent(info.event) : true),
     eventClick: (info) => {
