@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -139,3 +140,17 @@ def summarised_events(
     quiet = [post_id for day, posts in days.items() if day not in busy for post_id, _ in posts]
     events = events_for(rows_for(quiet), membership=membership) if quiet else []
     return events + [day_summary_event(day, posts) for day, posts in sorted(busy.items())]
+
+
+def first_month_query(today: date, *, campaign: str = "") -> str:
+    """The query the calendar's first month view sends for its events (a grid of
+    six weeks from the Monday on or before the 1st), so the page can ask for
+    them while its scripts load. Same parameters, same order, same encoding as
+    calendar.js, or the browser would not reuse the answer."""
+    first = today.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    end = start + timedelta(days=42)
+    params = {"start": f"{start}T00:00:00", "end": f"{end}T00:00:00", "summarise": "1"}
+    if campaign:
+        params["campaign"] = campaign
+    return urlencode(params)

@@ -25,7 +25,7 @@ from parvis.publishing.selectors import (
     post_of_or_404,
 )
 from parvis.strategy.selectors import campaign_choices
-from parvis.web.calendar import events_for, summarised_events
+from parvis.web.calendar import events_for, first_month_query, summarised_events
 from parvis.web.navigation import MAIN_NAVIGATION
 
 
@@ -56,6 +56,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "statuses": PostStatus.choices,
             "campaigns": campaign_choices(workspace=request.workspace),
             "chosen_campaign": request.GET.get("campaign", ""),
+            "first_query": first_month_query(
+                timezone.localdate(), campaign=request.GET.get("campaign", "")
+            ),
             "can_move": request.membership.can("post.draft"),
         },
     )

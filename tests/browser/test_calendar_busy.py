@@ -43,6 +43,13 @@ def test_a_busy_day_shows_its_counts_and_opens_its_posts(logged_in_page, demo):
     summary = page.locator(f".day-summary[data-summary-day='{day.isoformat()}']")
     expect(summary).to_be_visible()
     expect(summary.locator(".summary-count")).to_have_text(f"{total} publications")
+    # The page asked for the month's events while its scripts loaded (a preload)
+    # and FullCalendar used that answer: one request, not two.
+    requests = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".filter((r) => r.name.includes('/calendar/events/')).length"
+    )
+    assert requests == 1
     # The 30 posts are not on the grid: the day is one summary.
     expect(
         page.locator(".fc-daygrid-event[data-post-id]").filter(has_text="Fournée")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from parvis.channels.models import Channel
 from parvis.publishing.models import Post, PostStatus
 from parvis.strategy.actions import campaign_create
-from parvis.web.calendar import BUSY_DAY
+from parvis.web.calendar import BUSY_DAY, first_month_query
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,16 @@ def test_the_query_count_does_not_grow_with_posts_or_campaigns(
         events = _events(logged_in_client, workspace, summarise=summarise).json()
     assert sum(e["extendedProps"].get("total", 1) for e in events) == count + 1
     assert any(e["extendedProps"].get("campaign") for e in events)
+
+
+def test_the_page_asks_for_its_first_month_as_the_calendar_will(logged_in_client, workspace):
+    # November 2026 starts on a Sunday: the grid runs from Monday 26 October, six weeks.
+    assert first_month_query(date(2026, 11, 25)) == (
+        "start=2026-10-26T00%3A00%3A00&end=2026-12-07T00%3A00%3A00&summarise=1"
+    )
+    assert first_month_query(date(2027, 3, 1), campaign="7").endswith("&summarise=1&campaign=7")
+    page = logged_in_client.get(
+        reverse("web:calendar", kwargs={"workspace": workspace.slug}), {"campaign": "7"}
+    )
+    assert 'rel="preload" as="fetch"' in page.content.decode()
+    assert "summarise=1&amp;campaign=7" in page.content.decode()
