@@ -1,19 +1,25 @@
 """How fast the editorial calendar answers with 5,000 posts in a month.
 
-    .venv/bin/python bench/calendar_month.py [--posts 5000] [--runs 7] [--browser]
+    .venv/bin/python bench/calendar_month.py [--posts 5000] [--runs 7] [--browser] [--json]
 
 Creates a throwaway SQLite database in a temporary folder, fills one month (the
 current one, in the workspace's zone) with posts across several channels, then
 prints the median time and payload size of the calendar's JSON endpoint for that
 month, next to a baseline measured in the same run: the same events built the
-previous way (model instances with prefetch_related). With --browser, also the
-time Chromium takes to show the month view with every post (from navigation to
-the "+N more" links drawn). Nothing is kept.
+previous way (model instances with prefetch_related). The endpoint is timed
+twice: every post as an event (what the list views ask for, and what the month
+view asked for before) and with busy days summarised (what the month and week
+grids ask for now). With --browser, also the time Chromium takes to show the
+month view (from navigation to every day drawn), both ways: as the page does
+now, and with the old behaviour (the summarise parameter taken out of the
+page's requests, so every post reaches the grid). --json prints the figures as
+one JSON object instead. Nothing is kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -184,9 +190,13 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def browser_render(owner: Any, workspace: Any, runs: int) -> tuple[float, int]:
-    """Median ms from navigation to the month view drawn, and the events left visible
-    (the others are behind each day's "+N more" link)."""
+def browser_render(
+    owner: Any, workspace: Any, runs: int, *, old: bool
+) -> tuple[list[float], list[float], int]:
+    """Times in ms from navigation to the month view drawn (each day either a
+    "+N more" link or a summary), after one warm-up run; the times at which the
+    page asked for its events; and the events drawn.
+    ``old``: the page's requests lose ``summarise``, as before busy days were summarised."""
     from django.core.wsgi import get_wsgi_application
     from django.test import Client
     from playwright.sync_api import sync_playwright
@@ -200,7 +210,15 @@ def browser_render(owner: Any, workspace: Any, runs: int) -> tuple[float, int]:
     client.force_login(owner)
     session = client.cookies["sessionid"].value
     times: list[float] = []
+    asked: list[float] = []  # when the page asked for the events (page and scripts loaded)
     drawn = 0
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if old:
+            url = url.replace("&summarise=1", "").replace("summarise=1&", "")
+        request_route.continue_(url=url)
+
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -209,14 +227,23 @@ def browser_render(owner: Any, workspace: Any, runs: int) -> tuple[float, int]:
             # Playwright's probes evaluate strings, which the page's CSP forbids.
             context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
             context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            # Both ways go through the same route, so both pay its small cost.
+            context.route("**/calendar/events/**", route)
             for _ in range(runs + 1):  # the first run warms the caches
                 page = context.new_page()
                 page.goto(f"{base}/w/{workspace.slug}/calendar/")
                 page.wait_for_function(
-                    "document.querySelectorAll('.fc-daygrid-more-link').length >= 20",
+                    "document.querySelectorAll("
+                    "'.fc-daygrid-more-link, .fc-daygrid-event.day-summary').length >= 20",
                     timeout=60_000,
                 )
                 times.append(page.evaluate("performance.now()"))
+                asked.append(
+                    page.evaluate(
+                        "performance.getEntriesByType('resource')"
+                        ".find((r) => r.name.includes('/calendar/events/')).startTime"
+                    )
+                )
                 drawn = page.evaluate(
                     "[...document.querySelectorAll('.fc-daygrid-event')]"
                     ".filter((e) => getComputedStyle(e.parentElement).visibility !== 'hidden')"
@@ -226,7 +253,7 @@ def browser_render(owner: Any, workspace: Any, runs: int) -> tuple[float, int]:
             browser.close()
     finally:
         server.shutdown()
-    return statistics.median(times[1:]), drawn
+    return times[1:], asked[1:], drawn
 
 
 def main() -> None:
@@ -234,7 +261,10 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--browser", action="store_true", help="also time Chromium's month view")
+    parser.add_argument("--browser-runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    say = (lambda *_: None) if args.json else print
 
     data_dir = Path(tempfile.mkdtemp(prefix="parvis-bench-calendar-"))
     try:
@@ -247,9 +277,7 @@ def main() -> None:
 
         began = time.perf_counter()
         owner, workspace, start, end = populate(args.posts)
-        print(
-            f"{args.posts} posts in {start:%B %Y} ({time.perf_counter() - began:.1f} s to create)"
-        )
+        say(f"{args.posts} posts in {start:%B %Y} ({time.perf_counter() - began:.1f} s to create)")
 
         client = Client()
         client.force_login(owner)
@@ -259,34 +287,70 @@ def main() -> None:
             "end": end.replace(tzinfo=None).isoformat(),
         }
 
-        def endpoint() -> bytes:
-            response = client.get(url, query)
-            assert response.status_code == 200, response.status_code
-            return response.content
+        def endpoint(**extra: str) -> Callable[[], bytes]:
+            def call() -> bytes:
+                response = client.get(url, {**query, **extra})
+                assert response.status_code == 200, response.status_code
+                return response.content
 
-        seconds, body = timed(args.runs, endpoint)
-        with CaptureQueriesContext(connection) as queries:
-            endpoint()
+            return call
+
+        figures: dict[str, Any] = {"posts": args.posts, "runs": args.runs}
+        for name, extra in (("every_post", {}), ("summarised", {"summarise": "1"})):
+            seconds, body = timed(args.runs, endpoint(**extra))
+            with CaptureQueriesContext(connection) as queries:
+                endpoint(**extra)()
+            figures[f"endpoint_{name}"] = {
+                "ms": round(seconds * 1000, 1),
+                "kib": round(len(body) / 1024, 1),
+                "queries": len(queries),
+            }
         timezone.activate(ZoneInfo(workspace.time_zone))
         old_seconds, old_body = timed(args.runs, lambda: previous_way(workspace, start, end))
+        figures["baseline_previous_way"] = {
+            "ms": round(old_seconds * 1000, 1),
+            "kib": round(len(old_body) / 1024, 1),
+        }
 
-        print(f"median of {args.runs} runs")
-        print(
-            f"  JSON endpoint (whole request): {seconds * 1000:7.1f} ms, "
-            f"{len(body) / 1024:7.1f} KiB, {len(queries)} queries"
-        )
-        print(
+        say(f"median of {args.runs} runs")
+        for name, label in (
+            ("every_post", "JSON endpoint, every post (lists)"),
+            ("summarised", "JSON endpoint, busy days summarised (grids)"),
+        ):
+            f = figures[f"endpoint_{name}"]
+            say(f"  {label}: {f['ms']:7.1f} ms, {f['kib']:7.1f} KiB, {f['queries']} queries")
+        b = figures["baseline_previous_way"]
+        say(
             "  baseline, the previous way (events only, no request): "
-            f"{old_seconds * 1000:7.1f} ms, {len(old_body) / 1024:7.1f} KiB"
+            f"{b['ms']:7.1f} ms, {b['kib']:7.1f} KiB"
         )
         if args.browser:
             if not Path(CHROMIUM).exists():
                 sys.exit(f"--browser needs Chromium at {CHROMIUM}")
-            ms, drawn = browser_render(owner, workspace, max(3, args.runs // 2))
-            print(
-                f"  Chromium, month view drawn ({drawn} events shown, the rest behind "
-                f'"+N more"): {ms:7.0f} ms from navigation'
+            say(
+                f"Chromium, month view drawn, median of {args.browser_runs} runs (after a warm-up):"
             )
+            for name, old in (("now", False), ("old", True)):
+                times, asked, drawn = browser_render(owner, workspace, args.browser_runs, old=old)
+                figures[f"browser_{name}"] = {
+                    "median_ms": round(statistics.median(times)),
+                    "runs_ms": [round(t) for t in times],
+                    "events_asked_at_ms": round(statistics.median(asked)),
+                    "events_drawn": drawn,
+                }
+                label = "now (busy days summarised)" if name == "now" else "old (every post sent)"
+                say(
+                    f"  {label}: {statistics.median(times):7.0f} ms from navigation, of which "
+                    f"{statistics.median(asked):.0f} ms before the page asks for its events "
+                    f"({drawn} events drawn; runs {', '.join(str(round(t)) for t in times)})"
+                )
+            ratio = figures["browser_old"]["median_ms"] / max(
+                figures["browser_now"]["median_ms"], 1
+            )
+            figures["browser_speedup"] = round(ratio, 1)
+            say(f"  {ratio:.1f} times faster")
+        if args.json:
+            print(json.dumps(figures, indent=2))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 

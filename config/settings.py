@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "parvis.channels",
     "parvis.notifications",
     "parvis.publishing",
+    "parvis.strategy",
     "parvis.web",
 ]
 

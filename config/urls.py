@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("parvis.accounts.urls")),
     path("", include("parvis.channels.urls")),
     path("", include("parvis.publishing.urls")),
+    path("", include("parvis.strategy.urls")),
     path("", include("parvis.notifications.urls")),
     path("", include("parvis.networks.sandbox.urls")),
     path("", include("parvis.web.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +47,25 @@ def _check_channels(workspace: Workspace, channels: list[Channel]) -> None:
         raise ValueError("A post can only go to its own workspace's channels.")
 
 
+class _Keep:
+    """The post keeps its campaign (callers that do not show the choice)."""
+
+
+KEEP = _Keep()
+
+
+def _check_campaign(workspace: Workspace, campaign: Any) -> None:
+    """A post joins a campaign of its own workspace that is still in use."""
+    if campaign is None:
+        return
+    if campaign.workspace_id != workspace.pk:
+        raise PublishingError(_("This campaign belongs to another workspace."))
+    if campaign.archived:
+        raise PublishingError(
+            _("The campaign “%(name)s” is archived: choose another one.") % {"name": campaign}
+        )
+
+
 def _record_revision(post: Post, user: User | None) -> PostRevision:
     names = [f"{c.name} · {channel_label(c)}" for c in post.channels.all()]
     return PostRevision.objects.create(
@@ -86,15 +106,18 @@ def post_draft(
     thread_parts: list[str] | None = None,
     first_comment: str = "",
     link: str = "",
+    campaign: Any = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
+    _check_campaign(workspace, campaign)
     post = Post.objects.create(
         workspace=workspace,
         text=text,
         link=link,
         thread_parts=_kept_parts(thread_parts),
         first_comment=first_comment,
+        campaign=campaign,
         created_by=acting_user,
         scheduled_at=scheduled_at,
         repeat_every_days=repeat_every_days,
@@ -110,6 +133,10 @@ def post_draft(
 def _kept_parts(parts: list[str] | None) -> list[str]:
     """The thread parts written, in order; empty boxes are left out."""
     return [part for part in parts or [] if part.strip()]
+
+
+def _campaign_id(campaign: Any) -> int | None:
+    return campaign.pk if campaign is not None else None
 
 
 def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
@@ -129,6 +156,7 @@ def post_autosave(
     thread_parts: list[str] | None = None,
     first_comment: str = "",
     link: str = "",
+    campaign: Any = KEEP,
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
@@ -144,11 +172,17 @@ def post_autosave(
             thread_parts=thread_parts,
             first_comment=first_comment,
             link=link,
+            campaign=None if campaign is KEEP else campaign,
         )
     _check_channels(workspace, channels)
     draft.text, draft.link = text, link
     draft.thread_parts, draft.first_comment = _kept_parts(thread_parts), first_comment
-    draft.save(update_fields=["text", "link", "thread_parts", "first_comment", "updated_at"])
+    fields = ["text", "link", "thread_parts", "first_comment", "updated_at"]
+    if campaign is not KEEP and _campaign_id(campaign) != draft.campaign_id:
+        _check_campaign(workspace, campaign)
+        draft.campaign = campaign
+        fields.append("campaign")
+    draft.save(update_fields=fields)
     draft.channels.set(channels)
     return draft
 
@@ -210,6 +244,7 @@ def post_update(
     thread_parts: list[str] | None = None,
     first_comment: str | None = None,
     link: str | None = None,
+    campaign: Any = KEEP,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow.
@@ -241,11 +276,15 @@ def post_update(
     if link is not None and link != post.link:
         post.link = link
         changed.append("link")
+    if campaign is not KEEP and _campaign_id(campaign) != post.campaign_id:
+        _check_campaign(post.workspace, campaign)
+        post.campaign = campaign
+        changed.append("campaign")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
-    fields = ["text", "scheduled_at", "thread_parts", "first_comment", "link", "updated_at"]
-    post.save(update_fields=fields)
+    fields = ["text", "scheduled_at", "thread_parts", "first_comment", "link", "campaign"]
+    post.save(update_fields=[*fields, "updated_at"])
     post.channels.set(channels)
     back_to_review = (
         post.status == PostStatus.SCHEDULED
@@ -256,7 +295,7 @@ def post_update(
         _drop_unstarted_deliveries(post)
         post.status = PostStatus.IN_REVIEW
         post.save(update_fields=["status", "updated_at"])
-    elif post.status == PostStatus.SCHEDULED:
+    elif post.status == PostStatus.SCHEDULED and set(changed) != {"campaign"}:
         _drop_unstarted_deliveries(post, keep=channels)
         post_schedule(
             post=post,

@@ -6,13 +6,14 @@ import dataclasses
 from datetime import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
-from parvis.publishing.models import QueueSlot
+from parvis.publishing.models import Post, QueueSlot
 from parvis.publishing.outgoing import link_left_out, text_and_link
 from parvis.publishing.queue import QueueError, next_free_slot
 from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
@@ -70,6 +71,14 @@ class ComposeForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        queryset=None,
+        required=False,
+        empty_label=_("No campaign"),
+        error_messages={"invalid_choice": _("Choose one of this workspace's campaigns.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     repeat = forms.TypedChoiceField(
         label=_("Repeat"),
         choices=[
@@ -100,9 +109,16 @@ class ComposeForm(forms.Form):
                 "at": timezone.localtime(post.scheduled_at) if post.scheduled_at else None,
                 "repeat": post.repeat_every_days or "",
                 "repeat_until": post.repeat_until,
+                "campaign": post.campaign_id,
             }
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        # Campaigns in use; a post keeps its own campaign even once archived.
+        campaigns = Post._meta.get_field("campaign").related_model.objects.in_workspace(workspace)
+        kept = Q(pk=post.campaign_id) if post is not None and post.campaign_id else Q()
+        self.fields["campaign"].queryset = campaigns.filter(Q(archived=False) | kept).order_by(
+            "name"
+        )
         # Saving changes to a draft keeps whatever was written, like saving a draft.
         self.saving_draft = post is not None and post.status in ("draft", "changes_requested")
         self.fields["channels"].queryset = Channel.objects.in_workspace(workspace)

@@ -47,6 +47,15 @@ class Post(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A string reference: publishing does not import strategy (see the README's architecture).
+    campaign = models.ForeignKey(
+        "strategy.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Evergreen posts (see recurrence.py): once published, a copy is scheduled

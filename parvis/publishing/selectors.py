@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from parvis.accounts.models import Workspace
 from parvis.publishing.history import HistoryEntry, history_of
@@ -15,11 +17,13 @@ from parvis.publishing.models import Delivery, Post, PostStatus
 
 # Deliveries whose post is going out or out: the calendar does not let it move.
 _GOING_OUT = ("publishing", "verifying", "retrying", "published")
+NO_CAMPAIGN = "none"
 
 
 def post_of_or_404(*, workspace: Workspace, post_id: int) -> Post:
     return get_object_or_404(
-        Post.objects.in_workspace(workspace).select_related("created_by"), pk=post_id
+        Post.objects.in_workspace(workspace).select_related("created_by", "campaign__workspace"),
+        pk=post_id,
     )
 
 
@@ -30,8 +34,10 @@ def posts_between(
     end: datetime,
     channel_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
+    campaign: int | str | None = None,
 ) -> QuerySet[Post]:
-    """Posts scheduled in [start, end), filtered by channel and status."""
+    """Posts scheduled in [start, end), filtered by channel, status and campaign
+    (a campaign's id, or NO_CAMPAIGN for the posts without one)."""
     posts = Post.objects.in_workspace(workspace).filter(
         scheduled_at__gte=start, scheduled_at__lt=end
     )
@@ -39,7 +45,20 @@ def posts_between(
         posts = posts.filter(channels__id__in=list(channel_ids)).distinct()
     if statuses:
         posts = posts.filter(status__in=list(statuses))
+    if campaign == NO_CAMPAIGN:
+        posts = posts.filter(campaign__isnull=True)
+    elif campaign is not None:
+        posts = posts.filter(campaign_id=campaign)
     return posts.order_by("scheduled_at", "id")
+
+
+def posts_of_campaign(*, workspace: Workspace, campaign_id: int) -> QuerySet[Post]:
+    """A campaign's posts, latest first (those without a date at the end)."""
+    return (
+        Post.objects.in_workspace(workspace)
+        .filter(campaign_id=campaign_id)
+        .order_by(F("scheduled_at").desc(nulls_last=True), "-id")
+    )
 
 
 def deliveries_of(*, post: Post) -> QuerySet[Delivery]:
@@ -74,19 +93,32 @@ def calendar_rows(
     end: datetime,
     channel_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
+    campaign: int | str | None = None,
+    post_ids: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
     """What the calendar shows of each post in [start, end), as plain dicts.
 
-    Three queries whatever the number of posts (posts; their channels; their
-    deliveries that have a link or are going out), each joined on a subquery
-    rather than a list of ids, so thousands of posts stay cheap.
+    Three queries whatever the number of posts (posts with their campaign; their
+    channels; their deliveries that have a link or are going out), each joined on
+    a subquery rather than a list of ids, so thousands of posts stay cheap.
+    ``post_ids`` narrows the posts further (the quiet days of a busy month).
     """
     posts = posts_between(
-        workspace=workspace, start=start, end=end, channel_ids=channel_ids, statuses=statuses
+        workspace=workspace,
+        start=start,
+        end=end,
+        channel_ids=channel_ids,
+        statuses=statuses,
+        campaign=campaign,
     )
+    if post_ids is not None:
+        posts = posts.filter(pk__in=list(post_ids))
+    fields = ("id", "text", "scheduled_at", "status", "created_by_id", "campaign_id")
     rows = {
         row["id"]: {**row, "channels": [], "urls": [], "going_out": False}
-        for row in posts.values("id", "text", "scheduled_at", "status", "created_by_id")
+        for row in posts.values(
+            *fields, campaign_name=F("campaign__name"), campaign_colour=F("campaign__colour")
+        )
     }
     if not rows:
         return []
@@ -119,3 +151,14 @@ def own_draft_or_none(*, workspace: Workspace, user, draft_id: str | None) -> Po
         .filter(pk=int(draft_id), created_by=user, status=PostStatus.DRAFT)
         .first()
     )
+
+
+def calendar_day_counts(**filters: Any) -> dict[date, list[tuple[int, str]]]:
+    """The posts ``posts_between(**filters)`` finds, by day in the active
+    (workspace's) zone: (id, status) pairs, in one light query; the calendar
+    counts the busy days."""
+    days: dict[date, list[tuple[int, str]]] = defaultdict(list)
+    posts = posts_between(**filters).values_list("id", "scheduled_at", "status")
+    for post_id, at, status in posts:
+        days[timezone.localdate(at)].append((post_id, status))
+    return dict(days)

@@ -55,39 +55,40 @@ def compose(request: HttpRequest) -> HttpResponse:
         )
         if action != "draft" and not channels:
             form.add_error("channels", _("Choose at least one channel."))
-        elif draft is not None:  # autosaved while being written: that draft becomes the post
-            post = actions.post_update(
-                post=draft,
-                text=form.cleaned_data["text"],
-                channels=channels,
-                scheduled_at=form.proposed_at(),
-                acting=request.membership,
-                variants=form.variants(),
-                thread_parts=form.thread_parts(),
-                first_comment=form.cleaned_data["first_comment"],
-                link=form.cleaned_data["link"],
-            )
-            return _after_compose(request, post, action, form)
         else:
-            post = actions.post_draft(
-                workspace=request.workspace,
-                text=form.cleaned_data["text"],
-                channels=channels,
-                acting_user=request.user,
-                scheduled_at=form.proposed_at(),
-                repeat_every_days=form.cleaned_data["repeat"],
-                repeat_until=form.cleaned_data["repeat_until"],
-                variants=form.variants(),
-                thread_parts=form.thread_parts(),
-                first_comment=form.cleaned_data["first_comment"],
-                link=form.cleaned_data["link"],
-            )
-            return _after_compose(request, post, action, form)
+            try:
+                post = _compose_save(request, form, draft, channels)
+            except actions.PublishingError as error:  # e.g. the campaign was just archived
+                form.add_error("campaign", str(error))
+            else:
+                return _after_compose(request, post, action, form)
     return render(
         request,
         "publishing/compose.html",
         _composer_context(request, form),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, channels) -> Post:
+    written = {
+        "text": form.cleaned_data["text"],
+        "channels": channels,
+        "scheduled_at": form.proposed_at(),
+        "variants": form.variants(),
+        "thread_parts": form.thread_parts(),
+        "first_comment": form.cleaned_data["first_comment"],
+        "link": form.cleaned_data["link"],
+        "campaign": form.cleaned_data["campaign"],
+    }
+    if draft is not None:  # autosaved while being written: that draft becomes the post
+        return actions.post_update(post=draft, acting=request.membership, **written)
+    return actions.post_draft(
+        workspace=request.workspace,
+        acting_user=request.user,
+        repeat_every_days=form.cleaned_data["repeat"],
+        repeat_until=form.cleaned_data["repeat_until"],
+        **written,
     )
 
 
@@ -138,6 +139,8 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         thread_parts=form.thread_parts(),
         first_comment=request.POST.get("first_comment", ""),
         link=request.POST.get("link", "").strip()[:2000],  # a draft keeps what was typed
+        # A campaign that is not one of the choices is left as it was.
+        campaign=form.cleaned_data.get("campaign", actions.KEEP),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -237,6 +240,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 thread_parts=form.thread_parts(),
                 first_comment=form.cleaned_data["first_comment"],
                 link=form.cleaned_data["link"],
+                campaign=form.cleaned_data["campaign"],
             )
             recurrence.post_set_repeat(
                 post=post,

@@ -20,6 +20,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("calendar", _("Calendar"), "calendar3", "web:calendar"),
     NavItem("compose", _("Compose"), "pencil-square", "publishing:compose"),
     NavItem("review", _("To review"), "check2-square", "publishing:review_queue"),
+    NavItem("campaigns", _("Campaigns"), "flag", "strategy:campaigns"),
     NavItem("inbox", _("Inbox"), "inbox", "web:inbox"),
     NavItem("community", _("Community"), "people", "web:community"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),

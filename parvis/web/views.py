@@ -18,8 +18,14 @@ from parvis.accounts.selectors import default_workspace_for
 from parvis.channels.selectors import channel_label, channels_of
 from parvis.publishing.models import PostStatus
 from parvis.publishing.rescheduling import RescheduleRefused, post_reschedule
-from parvis.publishing.selectors import calendar_rows, post_of_or_404
-from parvis.web.calendar import events_for
+from parvis.publishing.selectors import (
+    NO_CAMPAIGN,
+    calendar_day_counts,
+    calendar_rows,
+    post_of_or_404,
+)
+from parvis.strategy.selectors import campaign_choices
+from parvis.web.calendar import events_for, first_month_query, summarised_events
 from parvis.web.navigation import MAIN_NAVIGATION
 
 
@@ -48,6 +54,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 for c in channels_of(workspace=request.workspace)
             ],
             "statuses": PostStatus.choices,
+            "campaigns": campaign_choices(workspace=request.workspace),
+            "chosen_campaign": request.GET.get("campaign", ""),
+            "first_query": first_month_query(
+                timezone.localdate(), campaign=request.GET.get("campaign", "")
+            ),
             "can_move": request.membership.can("post.draft"),
         },
     )
@@ -76,14 +87,26 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
         channel_ids = [int(c) for c in request.GET.getlist("channel") if c]
     except ValueError:
         return HttpResponseBadRequest(_("A channel filter is not a number."))
-    rows = calendar_rows(
-        workspace=request.workspace,
-        start=start,
-        end=end,
-        channel_ids=channel_ids,
-        statuses=[s for s in request.GET.getlist("status") if s],
-    )
-    return JsonResponse(events_for(rows, membership=request.membership), safe=False)
+    campaign = request.GET.get("campaign") or None
+    if campaign not in (None, NO_CAMPAIGN) and not campaign.isdigit():
+        return HttpResponseBadRequest(_("A campaign filter is not a number."))
+    filters = {
+        "workspace": request.workspace,
+        "start": start,
+        "end": end,
+        "channel_ids": channel_ids,
+        "statuses": [s for s in request.GET.getlist("status") if s],
+        "campaign": campaign,
+    }
+    if request.GET.get("summarise"):  # month and week grids: busy days as counts
+        events = summarised_events(
+            calendar_day_counts(**filters),
+            lambda post_ids: calendar_rows(**filters, post_ids=post_ids),
+            membership=request.membership,
+        )
+    else:
+        events = events_for(calendar_rows(**filters), membership=request.membership)
+    return JsonResponse(events, safe=False)
 
 
 def _new_start(request: HttpRequest) -> datetime | None:

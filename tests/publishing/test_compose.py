@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from parvis.accounts.roles import Role
+from parvis.publishing.actions import PublishingError, post_draft
 from parvis.publishing.models import Delivery, Post
+from parvis.strategy.actions import campaign_create
 from tests import factories
 from tests.publishing.test_delivery import sandbox_channel
 
@@ -158,3 +160,87 @@ def test_autosave_never_touches_someone_else_s_draft(client, workspace, user):
     theirs.refresh_from_db()
     assert theirs.text == "Le mien"
     assert Post.objects.filter(created_by=editor, text="Autre chose").count() == 1
+
+
+def _campaign(workspace, name="Galette", **fields):
+    return campaign_create(
+        workspace=workspace, name=name, starts_on=date(2027, 1, 1), acting_user=None, **fields
+    )
+
+
+def test_the_composer_puts_the_post_in_a_campaign(logged_in_client, workspace):
+    x = sandbox_channel(workspace)
+    galette = _campaign(workspace)
+    archived = _campaign(workspace, "Ancienne")
+    archived.archived = True
+    archived.save(update_fields=["archived"])
+    page = logged_in_client.get(compose_url(workspace)).content.decode()
+    assert f'<option value="{galette.pk}">Galette</option>' in page
+    assert "Ancienne" not in page  # archived campaigns are not offered
+    response = logged_in_client.post(
+        compose_url(workspace),
+        {"text": "Fève", "channels": [x.pk], "when": "now", "campaign": galette.pk},
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.campaign == galette
+    detail = logged_in_client.get(post.get_absolute_url()).content.decode()
+    assert 'data-testid="post-campaign"' in detail and galette.get_absolute_url() in detail
+
+
+def test_a_campaign_of_another_workspace_or_archived_is_refused(logged_in_client, workspace):
+    x = sandbox_channel(workspace)
+    foreign = _campaign(factories.make_workspace("Autre"))
+    archived = _campaign(workspace, "Ancienne")
+    archived.archived = True
+    archived.save(update_fields=["archived"])
+    for campaign in (foreign, archived):
+        response = logged_in_client.post(
+            compose_url(workspace),
+            {"text": "Fève secrète", "channels": [x.pk], "when": "now", "campaign": campaign.pk},
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Choose one of this workspace&#x27;s campaigns." in page
+        assert "Fève secrète" in page  # nothing typed is lost
+    assert not Post.objects.exists()
+
+
+def test_the_actions_refuse_a_foreign_campaign(workspace, user):
+    with pytest.raises(PublishingError):
+        post_draft(
+            workspace=workspace,
+            text="Fève",
+            channels=[],
+            acting_user=user,
+            campaign=_campaign(factories.make_workspace("Autre")),
+        )
+    assert not Post.objects.exists()
+
+
+def test_editing_keeps_an_archived_campaign_and_autosave_follows_the_choice(
+    logged_in_client, workspace
+):
+    x = sandbox_channel(workspace)
+    galette, rentree = _campaign(workspace), _campaign(workspace, "Rentrée")
+    autosave = compose_url(workspace, "compose_autosave")
+    logged_in_client.post(autosave, {"text": "Brioche", "channels": [x.pk], "campaign": galette.pk})
+    draft = Post.objects.get()
+    assert draft.campaign == galette
+    logged_in_client.post(autosave, {"text": "Brioche", "draft": draft.pk, "campaign": rentree.pk})
+    draft.refresh_from_db()
+    assert draft.campaign == rentree
+    rentree.archived = True
+    rentree.save(update_fields=["archived"])
+    edit = reverse(
+        "publishing:post_edit", kwargs={"workspace": workspace.slug, "post_id": draft.pk}
+    )
+    page = logged_in_client.get(edit).content.decode()
+    assert f'<option value="{rentree.pk}" selected>Rentrée</option>' in page
+    response = logged_in_client.post(
+        edit,
+        {"text": "Brioche", "channels": [x.pk], "when": "now", "campaign": "", "action": "save"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.campaign is None

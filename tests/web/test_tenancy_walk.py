@@ -7,12 +7,14 @@ checked without touching this test.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from parvis.channels.models import Channel
 from parvis.publishing.models import Post
+from parvis.strategy.actions import campaign_create
 from tests import factories
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -45,6 +47,7 @@ def test_the_walk_finds_the_workspace_pages():
     routes = workspace_routes()
     assert len(routes) >= 15, routes
     assert "w/<slug:workspace>/calendar/" in routes
+    assert "w/<slug:workspace>/campaigns/<int:campaign_id>/edit/" in routes
 
 
 @pytest.mark.django_db
@@ -56,7 +59,11 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
         workspace=workspace_b, network="sandbox_x", external_id="b", name="B"
     )
     post_b = Post.objects.create(workspace=workspace_b, text="Secret de B")
+    campaign_b = campaign_create(
+        workspace=workspace_b, name="Secret", starts_on=date(2027, 1, 1), acting_user=None
+    )
     values = {
+        "campaign_id": str(campaign_b.pk),
         "workspace": workspace_b.slug,
         "channel_id": str(channel_b.pk),
         "post_id": str(post_b.pk),
@@ -69,3 +76,5 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     leaks = {url: codes for url, codes in answers.items() if codes != (404, 404)}
     assert leaks == {}
     assert Channel.objects.filter(pk=channel_b.pk).exists()
+    campaign_b.refresh_from_db()
+    assert not campaign_b.archived

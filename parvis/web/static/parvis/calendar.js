@@ -46,6 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
         }
         if (body.start && body.start !== wallClock(info.event)) info.event.setStart(body.start);
         say(body.message, true);
+        calendar.refetchEvents(); // a busy day's counts follow
       })
       .catch(() => {
         info.revert();
@@ -53,8 +54,34 @@ document.addEventListener("DOMContentLoaded", () => {
       });
   };
 
-  const calendar = new FullCalendar.Calendar(element, {
-    initialView: narrow ? "listWeek" : "dayGridMonth",
+  // A busy day comes as one summary (counts per status): clicking it, or Enter
+  // on it, opens that day's list, which loads the day's posts themselves.
+  const openDay = (event) => calendar.changeView("listDay", event.startStr.slice(0, 10));
+
+  const summaryContent = (event) => {
+    const title = document.createElement("div");
+    title.className = "summary-count";
+    title.textContent = event.title;
+    const counts = document.createElement("div");
+    counts.className = "small";
+    for (const { label, count, colour } of event.extendedProps.counts) {
+      const part = document.createElement("span");
+      part.className = "d-inline-block me-1";
+      part.dataset.status = label;
+      const dot = document.createElement("span");
+      dot.className = "campaign-dot me-1";
+      dot.style.background = colour;
+      part.append(dot, `${count} ${label}`);
+      counts.append(part);
+    }
+    return { domNodes: [title, counts] };
+  };
+
+  const initialView = narrow ? "listWeek" : "dayGridMonth";
+  // FullCalendar asks for the first events while it is being built.
+  let calendar = null;
+  calendar = new FullCalendar.Calendar(element, {
+    initialView,
     locale: element.dataset.locale,
     timeZone: element.dataset.timeZone,
     firstDay: 1,
@@ -64,21 +91,57 @@ document.addEventListener("DOMContentLoaded", () => {
     dayMaxEvents: 4,
     eventMaxStack: 3,
     progressiveEventRendering: true,
+    // The grids get busy days as counts, the lists every post: each view asks
+    // for its own events rather than reusing those of a wider range.
+    lazyFetching: false,
     editable: Boolean(moveUrl),
     eventDurationEditable: false,
     headerToolbar: { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listWeek" },
     events: (info, success, failure) => {
-      const params = new URLSearchParams({ start: info.startStr, end: info.endStr });
-      for (const [key, value] of new FormData(filters)) if (value) params.append(key, value);
-      fetch(`${element.dataset.eventsUrl}?${params}`, { headers: { Accept: "application/json" } })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.statusText)))
-        .then(success, failure);
+      // FullCalendar asks while it switches views: the new view is known a
+      // moment later (and the calendar itself once it is built).
+      queueMicrotask(() => {
+        const params = new URLSearchParams({ start: info.startStr, end: info.endStr });
+        // The grids ask for busy days as counts; the lists get every post.
+        const view = calendar ? calendar.view.type : initialView;
+        if (!view.startsWith("list")) params.set("summarise", "1");
+        for (const [key, value] of new FormData(filters)) if (value) params.append(key, value);
+        fetch(`${element.dataset.eventsUrl}?${params}`, { headers: { Accept: "application/json" } })
+          .then((response) => (response.ok ? response.json() : Promise.reject(response.statusText)))
+          .then(success, failure);
+      });
+    },
+    eventContent: (info) => (info.event.extendedProps.summary ? summaryContent(info.event) : true),
+    eventClick: (info) => {
+      if (!info.event.extendedProps.summary) return;
+      info.jsEvent.preventDefault();
+      openDay(info.event);
     },
     eventDidMount: (info) => {
       const props = info.event.extendedProps;
-      info.el.title = `${props.statusLabel} · ${props.channels.join(", ")}\n${props.text}`;
+      if (props.summary) {
+        info.el.title = element.dataset.openDay;
+        info.el.dataset.summaryDay = info.event.startStr.slice(0, 10);
+        info.el.setAttribute("role", "button");
+        info.el.tabIndex = 0;
+        info.el.addEventListener("keydown", (key) => {
+          if (key.key === "Enter" || key.key === " ") {
+            key.preventDefault();
+            openDay(info.event);
+          }
+        });
+        return;
+      }
+      const campaign = props.campaign ? `${props.campaign.name} · ` : "";
+      info.el.title = `${campaign}${props.statusLabel} · ${props.channels.join(", ")}\n${props.text}`;
       info.el.dataset.status = props.status;
       info.el.dataset.postId = info.event.id;
+      if (props.campaign) {
+        // The status keeps the event's colour; the campaign is a stripe on its left.
+        info.el.classList.add("has-campaign");
+        info.el.style.setProperty("--campaign-colour", props.campaign.colour);
+        info.el.dataset.campaign = props.campaign.id;
+      }
     },
     eventDrop: moved,
   });

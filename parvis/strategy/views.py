@@ -1,0 +1,91 @@
+"""Campaign pages: the list, one campaign with its posts, the form, archiving."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.access import workspace_view
+from parvis.publishing.selectors import posts_of_campaign
+from parvis.strategy import actions, selectors
+from parvis.strategy.forms import CampaignForm
+from parvis.strategy.models import Campaign
+
+
+@workspace_view()
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "strategy/campaigns.html",
+        {
+            "active_nav": "campaigns",
+            "campaigns": selectors.campaigns_with_counts(workspace=request.workspace),
+            "can_manage": request.membership.can("campaign.manage"),
+        },
+    )
+
+
+@workspace_view()
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
+    return render(
+        request,
+        "strategy/campaign.html",
+        {
+            "active_nav": "campaigns",
+            "campaign": campaign,
+            "posts": posts_of_campaign(workspace=request.workspace, campaign_id=campaign.pk),
+            "can_manage": request.membership.can("campaign.manage"),
+        },
+    )
+
+
+def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
+    """Call the action; a refusal becomes an error on its field (nothing typed is lost)."""
+    data = {**form.cleaned_data, "acting_user": request.user}
+    try:
+        if campaign is None:
+            return actions.campaign_create(workspace=request.workspace, **data)
+        return actions.campaign_update(campaign=campaign, **data)
+    except actions.CampaignError as error:
+        form.add_error(error.field, error.message)
+        return None
+
+
+def _form_page(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    form = CampaignForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, campaign)
+        if saved is not None:
+            messages.success(request, _("Campaign saved."))
+            return redirect(saved.get_absolute_url())
+    return render(
+        request,
+        "strategy/campaign_form.html",
+        {"active_nav": "campaigns", "form": form, "campaign": campaign},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_view("campaign.manage")
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    return _form_page(request, None)
+
+
+@workspace_view("campaign.manage")
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
+    return _form_page(request, campaign)
+
+
+@workspace_view("campaign.manage")
+@require_POST
+def campaign_archive(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
+    archived = request.POST.get("archived", "1") != "0"
+    actions.campaign_archive(campaign=campaign, archived=archived, acting_user=request.user)
+    messages.success(request, _("Campaign archived.") if archived else _("Campaign back in use."))
+    return redirect(campaign.get_absolute_url())
