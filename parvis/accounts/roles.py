@@ -17,7 +17,10 @@ class Role(models.TextChoices):
 ROLE_HELP = {
     Role.OWNER: _("Everything, including deleting the workspace and managing owners."),
     Role.ADMIN: _("Manages members, channels and settings; publishes and approves."),
-    Role.EDITOR: _("Writes, schedules, publishes and approves posts; answers the inbox."),
+    Role.EDITOR: _(
+        "Writes, schedules, publishes and approves posts; keeps the snippets and hashtag "
+        "groups; answers the inbox."
+    ),
     Role.CONTRIBUTOR: _("Writes drafts and submits them for approval; cannot publish."),
     Role.VIEWER: _("Reads everything, changes nothing (a client's seat)."),
 }
@@ -25,7 +28,13 @@ ROLE_HELP = {
 # Permissions are plain strings, "<area>.<verb>".
 _VIEW = {"workspace.view"}
 _CONTRIBUTE = _VIEW | {"post.draft", "post.submit", "inbox.note"}
-_EDIT = _CONTRIBUTE | {"post.schedule", "post.publish", "post.approve", "inbox.reply"}
+_EDIT = _CONTRIBUTE | {
+    "post.schedule",
+    "post.publish",
+    "post.approve",
+    "inbox.reply",
+    "snippet.manage",
+}
 _ADMIN = _EDIT | {"channel.manage", "member.manage", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owner.manage"}
 

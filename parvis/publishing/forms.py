@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
-from parvis.publishing.models import QueueSlot
+from parvis.networks.base import TextMeasure
+from parvis.publishing.models import QueueSlot, Snippet, SnippetKind
+from parvis.publishing.previews import Preview, preview_of
 from parvis.publishing.queue import QueueError, next_free_slot
 from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
 
@@ -105,14 +107,30 @@ class ComposeForm(forms.Form):
             for c in self.channel_list
         ]
 
-    def measures(self) -> list[tuple[Channel, object]]:
+    def channel_texts(self) -> list[tuple[Channel, str, bool]]:
+        """Each chosen channel, the text it would publish, and whether it is its own.
+
+        An unbound form (a post being edited, just opened) reads the post's text.
+        """
+        if not self.is_bound:
+            text, variants = self.initial.get("text", ""), self.initial_variants
+            chosen = self.initial.get("channels", [])
+        else:
+            text, variants = self.data.get("text", ""), self.variants()
+            chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
+        return [(c, variants.get(c.pk, text), c.pk in variants) for c in chosen]
+
+    def measures(self) -> list[tuple[Channel, str, TextMeasure]]:
         """Each chosen channel with its network's measure of its text (variant or shared)."""
-        text = self.data.get("text", "")
-        chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
-        variants = self.variants()
         return [
-            (c, channel_label(c), registry.get(c.network).measure_text(variants.get(c.pk, text)))
-            for c in chosen
+            (c, channel_label(c), registry.get(c.network).measure_text(text))
+            for c, text, _own in self.channel_texts()
+        ]
+
+    def previews(self) -> list[Preview]:
+        """Each chosen channel's feed showing its text (see ``previews.py``)."""
+        return [
+            preview_of(channel=c, text=text, adapted=own) for c, text, own in self.channel_texts()
         ]
 
     def clean(self) -> dict:
@@ -199,3 +217,28 @@ class ReviewForm(forms.Form):
         if post.scheduled_at:
             kwargs.setdefault("initial", {"at": timezone.localtime(post.scheduled_at)})
         super().__init__(*args, **kwargs)
+
+
+class SnippetForm(forms.Form):
+    """A snippet or a hashtag group; the rules are checked by the actions (``snippets.py``)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=SnippetKind.choices, initial=SnippetKind.HASHTAGS
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        help_text=_("A hashtag group: hashtags separated by spaces or line breaks."),
+    )
+
+    def __init__(self, *args, snippet: Snippet | None = None, **kwargs) -> None:
+        if snippet is not None:
+            kwargs.setdefault("initial", {"kind": snippet.kind, "name": snippet.name})
+            kwargs["initial"]["text"] = snippet.text
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = forms.RadioSelect(choices=SnippetKind.choices)
+        if snippet is not None:  # a snippet stays what it is
+            self.fields["kind"].disabled = True
