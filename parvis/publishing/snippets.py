@@ -104,8 +104,9 @@ def _clean(
         raise SnippetError(_("Give it a name."), field="name")
     if len(name) > 80:
         raise SnippetError(_("A name has at most 80 characters."), field="name")
-    others = Snippet.objects.in_workspace(workspace).filter(kind=kind, name__iexact=name)
-    if others.exclude(pk=pk).exists():
+    # Compared in Python: SQLite's case-insensitive match ignores accents' case (É, é).
+    others = Snippet.objects.in_workspace(workspace).filter(kind=kind).exclude(pk=pk)
+    if name.casefold() in {n.casefold() for n in others.values_list("name", flat=True)}:
         raise SnippetError(
             _("“%(name)s” is already taken: choose another name.") % {"name": name}, field="name"
         )
