@@ -53,7 +53,8 @@ class _Entity:
 def _entities(text: str) -> list[_Entity]:
     """Links, hashtags and mentions, in order, none overlapping (a link wins)."""
     found = [_Entity(u.start, u.end, "link") for u in extract_urls(text)]
-    found += [_Entity(h.start, h.end, "hashtag") for h in extract_hashtags(text)]
+    # Hashtags inside a link are dropped below with the other overlaps: no second URL pass.
+    found += [_Entity(h.start, h.end, "hashtag") for h in extract_hashtags(text, check_urls=False)]
     found += [_Entity(m.start, m.end, "mention") for m in extract_mentions(text)]
     found.sort(key=lambda e: (e.start, e.kind != "link"))
     kept: list[_Entity] = []
@@ -67,6 +68,8 @@ def _limit_index(text: str, rules: TextRules) -> int | None:
     """Where the text passes the network's limit (the longest prefix that fits), or None."""
     if count_length(text, rules) <= rules.max_length:
         return None
+    if rules.counting == "characters" and rules.url_length is None:
+        return rules.max_length  # one code point, one character: no search needed
     low, high = 0, len(text)  # count(text[:low]) fits, count(text[:high]) does not
     while high - low > 1:
         middle = (low + high) // 2

@@ -39,9 +39,7 @@ def test_a_hashtag_group_goes_in_at_the_cursor_and_the_previews_follow(
     expect(text).to_have_value("Pain au levain du jour #levain #boulangerie #lyon")
     expect(text).to_be_focused()
     expect(page.get_by_test_id("checks")).to_contain_text("49 / 2200")
-    expect(preview.locator(".preview-hashtag")).to_have_text(
-        ["#levain", "#boulangerie", "#lyon"]
-    )
+    expect(preview.locator(".preview-hashtag")).to_have_text(["#levain", "#boulangerie", "#lyon"])
     # The draft is saved with the inserted text, as if it had been typed.
     wanted = "Pain au levain du jour #levain #boulangerie #lyon"
     for _ in range(50):

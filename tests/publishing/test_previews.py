@@ -212,3 +212,14 @@ def test_the_composer_shows_no_preview_before_a_channel_is_chosen(logged_in_clie
     sandbox_channel(workspace)
     page = logged_in_client.get(url(workspace, "compose")).content.decode()
     assert 'id="previews"' in page and 'data-testid="preview"' not in page
+
+
+def test_a_hashtag_inside_a_link_is_part_of_the_link(workspace):
+    facebook = sandbox_channel(workspace, "sandbox_facebook")
+    preview = preview_of(channel=facebook, text="Menu : https://example.com/carte#pain #midi")
+    assert [(p.kind, p.text) for p in preview.shown] == [
+        ("text", "Menu : "),
+        ("link", "https://example.com/carte#pain"),
+        ("text", " "),
+        ("hashtag", "#midi"),
+    ]
