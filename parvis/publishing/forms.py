@@ -239,6 +239,8 @@ class SnippetForm(forms.Form):
             kwargs.setdefault("initial", {"kind": snippet.kind, "name": snippet.name})
             kwargs["initial"]["text"] = snippet.text
         super().__init__(*args, **kwargs)
-        self.fields["kind"].widget = forms.RadioSelect(choices=SnippetKind.choices)
+        self.fields["kind"].widget = forms.RadioSelect(
+            attrs={"class": "form-check-input"}, choices=SnippetKind.choices
+        )
         if snippet is not None:  # a snippet stays what it is
             self.fields["kind"].disabled = True
