@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from parvis.accounts.roles import Role
 from parvis.core.audit import AuditEvent
@@ -12,6 +13,13 @@ from parvis.publishing.models import Snippet, SnippetKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The actions' messages follow the active language: English here, whatever ran before."""
+    with translation.override("en"):
+        yield
 
 
 def url(workspace, name="snippet_settings", **kwargs):
