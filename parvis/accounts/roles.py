@@ -18,7 +18,8 @@ ROLE_HELP = {
     Role.OWNER: _("Everything, including deleting the workspace and managing owners."),
     Role.ADMIN: _("Manages members, channels and settings; publishes and approves."),
     Role.EDITOR: _(
-        "Writes, schedules, publishes and approves posts; manages campaigns; answers the inbox."
+        "Writes, schedules, publishes and approves posts; manages campaigns; keeps the "
+        "snippets and hashtag groups; answers the inbox."
     ),
     Role.CONTRIBUTOR: _("Writes drafts and submits them for approval; cannot publish."),
     Role.VIEWER: _("Reads everything, changes nothing (a client's seat)."),
@@ -33,6 +34,7 @@ _EDIT = _CONTRIBUTE | {
     "post.approve",
     "inbox.reply",
     "campaign.manage",  # create, edit, archive campaigns (everyone reads them)
+    "snippet.manage",
 }
 _ADMIN = _EDIT | {"channel.manage", "member.manage", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owner.manage"}

@@ -109,6 +109,23 @@ class TextRules:
 
 
 @dataclass(frozen=True)
+class FeedDisplay:
+    """How a network shows a post in its feed, for the composer's preview.
+
+    ``family`` names the real network (a Sandbox flavour names the one it imitates).
+    ``fold_characters`` / ``fold_lines``: what shows before the feed's "… more"
+    (None: the whole text). ``link_display_length``: a link is shown cut to this many
+    characters, without its scheme (None: as written).
+    """
+
+    family: str  # "x", "facebook", "instagram", "bluesky", "mastodon", "threads", "linkedin"
+    label: str  # the real network's name, e.g. "Instagram"
+    fold_characters: int | None = None
+    fold_lines: int | None = None
+    link_display_length: int | None = None
+
+
+@dataclass(frozen=True)
 class TextProblem:
     code: str  # stable, e.g. "too_long", "too_many_hashtags", "media_required"
     message: str | Promise  # in the user's language: what to change
@@ -237,6 +254,7 @@ class Network(ABC):
     is_simulated: bool = False  # the Sandbox: labelled as such everywhere
     capabilities: Capabilities = Capabilities()
     text_rules: TextRules
+    display: FeedDisplay = FeedDisplay(family="", label="")  # see ``feeds.py``
 
     @abstractmethod
     def measure_text(self, text: str, *, media_count: int = 0) -> TextMeasure:

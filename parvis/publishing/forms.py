@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
-from parvis.publishing.models import Post, QueueSlot
+from parvis.networks.base import TextMeasure
+from parvis.publishing.models import Post, QueueSlot, Snippet, SnippetKind
 from parvis.publishing.outgoing import link_left_out, text_and_link
+from parvis.publishing.previews import Preview, preview_of
 from parvis.publishing.queue import QueueError, next_free_slot
 from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
 
@@ -181,22 +183,42 @@ class ComposeForm(forms.Form):
             for c in self.channel_list
         ]
 
-    def measures(self) -> list[tuple[Channel, object]]:
+    def channel_texts(self) -> list[tuple[Channel, str, bool]]:
+        """Each chosen channel, the text it would publish (with the post's link where
+        its network puts it in the text), and whether the channel has its own text.
+
+        An unbound form (a post being edited, just opened) reads the post's text.
+        """
+        if not self.is_bound:
+            text, variants = self.initial.get("text", ""), self.initial_variants
+            chosen = self.initial.get("channels", [])
+        else:
+            text, variants = self.data.get("text", ""), self.variants()
+            chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
+        link = self._link()
+        sent = {
+            c.pk: text_and_link(text=variants.get(c.pk, text), link=link, channel=c)[0]
+            for c in chosen
+        }
+        return [(c, sent[c.pk], c.pk in variants) for c in chosen]
+
+    def measures(self) -> list[tuple[Channel, str, TextMeasure]]:
         """Each chosen channel with its network's measure of its text (variant or shared)."""
-        text, link = self.data.get("text", ""), self._link()
-        chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
-        variants = self.variants()
-        measured = []
-        for channel in chosen:
-            sent, _apart = text_and_link(
-                text=variants.get(channel.pk, text), link=link, channel=channel
-            )
-            measure = registry.get(channel.network).measure_text(sent)
-            measured.append((channel, channel_label(channel), measure))
-        return measured
+        return [
+            (c, channel_label(c), registry.get(c.network).measure_text(text))
+            for c, text, _own in self.channel_texts()
+        ]
+
+    def previews(self) -> list[Preview]:
+        """Each chosen channel's feed showing its text (see ``previews.py``)."""
+        return [
+            preview_of(channel=c, text=text, adapted=own) for c, text, own in self.channel_texts()
+        ]
 
     def _link(self) -> str:
         """The link as it will be sent: the cleaned one, or nothing while it is not valid."""
+        if not self.is_bound:
+            return self.initial.get("link", "")
         cleaned = getattr(self, "cleaned_data", {})
         return cleaned.get("link", "") if "link" not in self.errors else ""
 
@@ -302,3 +324,30 @@ class ReviewForm(forms.Form):
         if post.scheduled_at:
             kwargs.setdefault("initial", {"at": timezone.localtime(post.scheduled_at)})
         super().__init__(*args, **kwargs)
+
+
+class SnippetForm(forms.Form):
+    """A snippet or a hashtag group; the rules are checked by the actions (``snippets.py``)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=SnippetKind.choices, initial=SnippetKind.HASHTAGS
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        help_text=_("A hashtag group: hashtags separated by spaces or line breaks."),
+    )
+
+    def __init__(self, *args, snippet: Snippet | None = None, **kwargs) -> None:
+        if snippet is not None:
+            kwargs.setdefault("initial", {"kind": snippet.kind, "name": snippet.name})
+            kwargs["initial"]["text"] = snippet.text
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = forms.RadioSelect(
+            attrs={"class": "form-check-input"}, choices=SnippetKind.choices
+        )
+        if snippet is not None:  # a snippet stays what it is
+            self.fields["kind"].disabled = True

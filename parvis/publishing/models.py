@@ -328,3 +328,44 @@ class Delivery(StateMachineModel):
 
     def handle_retrying(self):
         return delivering.publish(self)
+
+
+class SnippetKind(models.TextChoices):
+    HASHTAGS = "hashtags", _("Hashtag group")
+    TEXT = "text", _("Snippet")
+
+
+class Snippet(models.Model):
+    """A saved piece of text, or a group of hashtags, the composer inserts at the cursor."""
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="snippets"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SnippetKind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("snippet")
+        verbose_name_plural = _("snippets")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "kind", "name"], name="one_snippet_name_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def hashtags(self) -> list[str]:
+        """A hashtag group's tags, as written (empty for a text snippet)."""
+        return self.text.split() if self.kind == SnippetKind.HASHTAGS else []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.publishing import views
+from parvis.publishing import snippet_views, views
 
 app_name = "publishing"
 
@@ -33,5 +33,20 @@ urlpatterns = [
         "w/<slug:workspace>/settings/queue/<int:slot_id>/remove/",
         views.queue_slot_remove,
         name="queue_slot_remove",
+    ),
+    path(
+        "w/<slug:workspace>/settings/snippets/",
+        snippet_views.snippet_settings,
+        name="snippet_settings",
+    ),
+    path(
+        "w/<slug:workspace>/settings/snippets/<int:snippet_id>/",
+        snippet_views.snippet_edit,
+        name="snippet_edit",
+    ),
+    path(
+        "w/<slug:workspace>/settings/snippets/<int:snippet_id>/delete/",
+        snippet_views.snippet_delete,
+        name="snippet_delete",
     ),
 ]

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
-from parvis.publishing import actions, queue, recurrence, selectors
+from parvis.publishing import actions, queue, recurrence, selectors, snippets
 from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
-from parvis.publishing.models import Post, PostStatus, QueueSlot
+from parvis.publishing.models import Post, PostStatus, QueueSlot, SnippetKind
 
 
 def _scheduled_message(count: int) -> str:
@@ -34,11 +34,14 @@ def _moment(at) -> dict[str, str]:
 
 
 def _composer_context(request: HttpRequest, form: ComposeForm, post: Post | None = None) -> dict:
+    saved = snippets.snippets_of(workspace=request.workspace)
     return {
         "active_nav": "compose",
         "form": form,
         "post": post,
         "needs_review": actions.needs_review(membership=request.membership),
+        "hashtag_groups": [s for s in saved if s.kind == SnippetKind.HASHTAGS],
+        "text_snippets": [s for s in saved if s.kind == SnippetKind.TEXT],
     }
 
 
@@ -147,16 +150,18 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
 
 @workspace_view("post.draft")
 def compose_check(request: HttpRequest) -> HttpResponse:
-    """htmx: the counters and problems for each chosen channel, as the person types."""
+    """htmx: the counters and problems for each chosen channel, as the person types,
+    and (out of band) each channel's preview."""
     form = ComposeForm(request.POST, workspace=request.workspace)
     form.is_valid()
     return render(
         request,
-        "publishing/_checks.html",
+        "publishing/_live.html",
         {
             "measures": form.measures(),
             "part_checks": form.part_measures(),
             "links_left_out": form.links_left_out(),
+            "previews": form.previews(),
         },
     )
 

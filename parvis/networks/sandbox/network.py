@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from parvis.networks import feeds
 from parvis.networks.base import (
     AuthExpired,
     Capabilities,
@@ -276,6 +277,7 @@ class SandboxFacebook(SandboxNetwork):
     flavour = "fb"
     name = _("Sandbox · Facebook Page")
     icon = "facebook"
+    display = feeds.FACEBOOK
     text_rules = TextRules(max_length=63_206, max_media=10)
     capabilities = Capabilities(
         first_comment=True, link_card=True, hide_comments=True, direct_messages=True
@@ -287,6 +289,7 @@ class SandboxInstagram(SandboxNetwork):
     flavour = "ig"
     name = _("Sandbox · Instagram")
     icon = "instagram"
+    display = feeds.INSTAGRAM
     text_rules = TextRules(
         max_length=2_200, max_hashtags=30, max_mentions=20, media_required=True, max_media=10
     )
@@ -300,5 +303,6 @@ class SandboxX(SandboxNetwork):
     flavour = "x"
     name = _("Sandbox · X")
     icon = "twitter-x"
+    display = feeds.X
     text_rules = TextRules(max_length=280, counting="weighted", url_length=23, max_media=4)
     capabilities = Capabilities(threads=True, direct_messages=True)

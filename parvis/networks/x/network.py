@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
+from parvis.networks import feeds
 from parvis.networks.base import (
     AuthExpired,
     Capabilities,
@@ -88,6 +89,7 @@ class X(Network):
     name = "X"
     icon = "twitter-x"
     text_rules = X_TEXT_RULES
+    display = feeds.X
     # Only what works today: text posts and threads (media, replies from the inbox,
     # direct messages and metrics come later).
     capabilities = Capabilities(
