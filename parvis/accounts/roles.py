@@ -24,8 +24,14 @@ ROLE_HELP = {
 
 # Permissions are plain strings, "<area>.<verb>".
 _VIEW = {"workspace.view"}
-_CONTRIBUTE = _VIEW | {"post.draft", "post.submit", "inbox.note"}
-_EDIT = _CONTRIBUTE | {"post.schedule", "post.publish", "post.approve", "inbox.reply"}
+_CONTRIBUTE = _VIEW | {"post.draft", "post.submit", "inbox.note", "media.upload"}
+_EDIT = _CONTRIBUTE | {
+    "post.schedule",
+    "post.publish",
+    "post.approve",
+    "inbox.reply",
+    "media.delete",
+}
 _ADMIN = _EDIT | {"channel.manage", "member.manage", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owner.manage"}
 

@@ -16,6 +16,7 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
 from parvis.notifications.actions import notify
 from parvis.notifications.models import NotificationKind
+from parvis.publishing.media import MediaChoice, post_set_media
 from parvis.publishing.models import (
     Delivery,
     Post,
@@ -81,6 +82,7 @@ def post_draft(
     repeat_every_days: int | None = None,
     repeat_until: date | None = None,
     variants: dict[int, str] | None = None,
+    media: MediaChoice | None = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
@@ -94,9 +96,18 @@ def post_draft(
     )
     post.channels.set(channels)
     _set_variants(post, _own(variants or {}, channels))
+    if media is not None:
+        _check_media(workspace, media)
+        post_set_media(post=post, choice=media, channel_ids=[c.pk for c in channels])
     _record_revision(post, acting_user)
     audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
     return post
+
+
+def _check_media(workspace: Workspace, media: MediaChoice) -> None:
+    assets = [*media.shared, *(a for own in media.own.values() for a in own)]
+    if any(a.workspace_id != workspace.pk for a in assets):
+        raise ValueError("A post can only use its own workspace's media.")
 
 
 def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
@@ -113,20 +124,28 @@ def post_autosave(
     text: str,
     channels: Iterable[Channel],
     acting_user: User,
+    media: MediaChoice | None = None,
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
     channels = list(channels)
     if draft is None:
-        if not text.strip():
-            return None  # nothing written yet: nothing to keep
+        if not text.strip() and not (media and (media.shared or media.own)):
+            return None  # nothing written or chosen yet: nothing to keep
         return post_draft(
-            workspace=workspace, text=text, channels=channels, acting_user=acting_user
+            workspace=workspace,
+            text=text,
+            channels=channels,
+            acting_user=acting_user,
+            media=media,
         )
     _check_channels(workspace, channels)
     draft.text = text
     draft.save(update_fields=["text", "updated_at"])
     draft.channels.set(channels)
+    if media is not None:
+        _check_media(workspace, media)
+        post_set_media(post=draft, choice=media, channel_ids=[c.pk for c in channels])
     return draft
 
 
@@ -148,7 +167,8 @@ def post_schedule(
         if delivery.state in ("", "scheduled"):
             delivery.next_attempt_at = at
             delivery.text = post.text_for(channel.pk)
-            delivery.save(update_fields=["next_attempt_at", "text"])
+            delivery.media = [asset.pk for asset in post.media_for(channel.pk)]
+            delivery.save(update_fields=["next_attempt_at", "text", "media"])
         deliveries.append(delivery)
     audit(
         verb="post.scheduled",
@@ -181,6 +201,7 @@ def post_update(
     scheduled_at: datetime | None,
     acting: Membership,
     variants: dict[int, str] | None = None,
+    media: MediaChoice | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow."""
@@ -202,6 +223,10 @@ def post_update(
     ]
     if variants is not None and _set_variants(post, _own(variants, channels)):
         changed.append("variants")
+    if media is not None:
+        _check_media(post.workspace, media)
+        if post_set_media(post=post, choice=media, channel_ids=[c.pk for c in channels]):
+            changed.append("media")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
@@ -210,7 +235,7 @@ def post_update(
     back_to_review = (
         post.status == PostStatus.SCHEDULED
         and needs_review(membership=acting)
-        and ({"text", "channels", "variants"} & set(changed))
+        and ({"text", "channels", "variants", "media"} & set(changed))
     )
     if back_to_review:
         _drop_unstarted_deliveries(post)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
+from parvis.publishing.media import MediaChoice, media_by_ids, media_items, post_media_choice
 from parvis.publishing.models import QueueSlot
 from parvis.publishing.queue import QueueError, next_free_slot
 from parvis.publishing.recurrence import REPEAT_CHOICES_DAYS
@@ -87,6 +89,58 @@ class ComposeForm(forms.Form):
         self.initial_variants = (
             {v.channel_id: v.text for v in post.variants.all()} if post is not None else {}
         )
+        self.initial_media = post_media_choice(post=post) if post is not None else MediaChoice()
+        self._media: MediaChoice | None = None
+        self.missing_media = False
+
+    # --- Media: ``media`` (shared ids, in order), ``media_own`` (channels with their
+    # own media), ``media_<channel id>`` (theirs), ``alt_<asset id>`` (descriptions).
+
+    def _ids(self, name: str) -> list[int]:
+        return [int(v) for v in self.data.getlist(name) if str(v).isdigit()]
+
+    def media_choice(self) -> MediaChoice:
+        """The media as chosen (or as the post has them, before anything is sent)."""
+        if not self.is_bound:
+            return self.initial_media
+        if self._media is None:
+            wanted = {"shared": self._ids("media")}
+            own_channels = [pk for pk in self._ids("media_own") if pk in self._channel_ids()]
+            for pk in own_channels:
+                wanted[pk] = self._ids(f"media_{pk}")
+            every = {i for ids in wanted.values() for i in ids}
+            found = {a.pk: a for a in media_by_ids(workspace=self.workspace, ids=every)}
+            self.missing_media = len(found) != len(every)
+            pick = {key: [found[i] for i in ids if i in found] for key, ids in wanted.items()}
+            shared = pick.pop("shared")
+            self._media = MediaChoice(shared=shared, own=pick)
+        return self._media
+
+    def _channel_ids(self) -> set[int]:
+        return {c.pk for c in self.channel_list}
+
+    def alts(self) -> dict[int, str]:
+        """The descriptions typed for the chosen media."""
+        choice = self.media_choice()
+        assets = {a.pk for a in [*choice.shared, *(a for v in choice.own.values() for a in v)]}
+        return {
+            pk: self.data[f"alt_{pk}"]
+            for pk in assets
+            if self.is_bound and f"alt_{pk}" in self.data
+        }
+
+    def media_rows(self) -> list[dict]:
+        """Per channel: whether it has its own media, and which."""
+        choice = self.media_choice()
+        return [
+            {
+                "channel": c,
+                "label": f"{c.name} · {channel_label(c)}",
+                "own": c.pk in choice.own,
+                "assets": choice.own.get(c.pk, []),
+            }
+            for c in self.channel_list
+        ]
 
     def variants(self) -> dict[int, str]:
         """The texts adapted per channel (``variant_<channel id>``), for the chosen channels."""
@@ -106,14 +160,29 @@ class ComposeForm(forms.Form):
         ]
 
     def measures(self) -> list[tuple[Channel, object]]:
-        """Each chosen channel with its network's measure of its text (variant or shared)."""
+        """Each chosen channel with its network's measure of its text (variant or shared)
+        and of its media (its own, or the shared ones)."""
         text = self.data.get("text", "")
         chosen = self.cleaned_data.get("channels", []) if hasattr(self, "cleaned_data") else []
         variants = self.variants()
-        return [
-            (c, channel_label(c), registry.get(c.network).measure_text(variants.get(c.pk, text)))
-            for c in chosen
-        ]
+        choice, alts = self.media_choice(), self.alts()
+        rows = []
+        for channel in chosen:
+            network = registry.get(channel.network)
+            items = [
+                replace(item, alt_text=alts.get(asset.pk, item.alt_text))
+                for asset, item in zip(
+                    choice.for_channel(channel.pk),
+                    media_items(choice.for_channel(channel.pk)),
+                    strict=True,
+                )
+            ]
+            measure = network.measure_text(variants.get(channel.pk, text), media_count=len(items))
+            if media_problems := network.check_media(items):
+                problems = measure.problems + media_problems
+                measure = replace(measure, problems=problems, valid=False)
+            rows.append((channel, channel_label(channel), measure))
+        return rows
 
     def clean(self) -> dict:
         data = super().clean()
@@ -140,6 +209,15 @@ class ComposeForm(forms.Form):
         # exist or happens twice at a DST change is refused by the field.
         elif at is not None and at < timezone.now():
             self.add_error("at", _("This moment has passed: choose a later one, or publish now."))
+        self.media_choice()
+        if self.missing_media:
+            self.add_error(
+                None,
+                _(
+                    "An image or video you chose was deleted from the library meanwhile: "
+                    "check the media, then save again."
+                ),
+            )
         if not drafting:
             for channel, network, measure in self.measures():
                 for problem in measure.problems:

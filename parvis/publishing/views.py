@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
-from parvis.publishing import actions, queue, recurrence, selectors
+from parvis.publishing import actions, media, queue, recurrence, selectors
 from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
+from parvis.publishing.media_views import media_panel_context
 from parvis.publishing.models import Post, PostStatus, QueueSlot
 
 
@@ -37,7 +38,12 @@ def _composer_context(request: HttpRequest, form: ComposeForm, post: Post | None
         "form": form,
         "post": post,
         "needs_review": actions.needs_review(membership=request.membership),
+        **media_panel_context(request, form),
     }
+
+
+def _save_alts(request: HttpRequest, form: ComposeForm) -> None:
+    media.media_set_alts(workspace=request.workspace, alts=form.alts(), acting_user=request.user)
 
 
 @workspace_view("post.draft")
@@ -54,6 +60,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         if action != "draft" and not channels:
             form.add_error("channels", _("Choose at least one channel."))
         elif draft is not None:  # autosaved while being written: that draft becomes the post
+            _save_alts(request, form)
             post = actions.post_update(
                 post=draft,
                 text=form.cleaned_data["text"],
@@ -61,9 +68,11 @@ def compose(request: HttpRequest) -> HttpResponse:
                 scheduled_at=form.proposed_at(),
                 acting=request.membership,
                 variants=form.variants(),
+                media=form.media_choice(),
             )
             return _after_compose(request, post, action, form)
         else:
+            _save_alts(request, form)
             post = actions.post_draft(
                 workspace=request.workspace,
                 text=form.cleaned_data["text"],
@@ -73,6 +82,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 repeat_every_days=form.cleaned_data["repeat"],
                 repeat_until=form.cleaned_data["repeat_until"],
                 variants=form.variants(),
+                media=form.media_choice(),
             )
             return _after_compose(request, post, action, form)
     return render(
@@ -121,12 +131,14 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
     draft = selectors.own_draft_or_none(
         workspace=request.workspace, user=request.user, draft_id=request.POST.get("draft")
     )
+    _save_alts(request, form)
     draft = actions.post_autosave(
         workspace=request.workspace,
         draft=draft,
         text=request.POST.get("text", ""),
         channels=form.cleaned_data.get("channels", []) if hasattr(form, "cleaned_data") else [],
         acting_user=request.user,
+        media=form.media_choice(),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -169,6 +181,8 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 (f"{v.channel.name} · {channel_label(v.channel)}", v.text)
                 for v in post.variants.select_related("channel")
             ],
+            "media": media.post_media_choice(post=post),
+            "own_media": media.post_own_media(post=post),
             "history": selectors.post_history(post=post),
             "reviews": post.reviews.select_related("reviewer"),
             "review_form": ReviewForm(post=post) if reviewable else None,
@@ -198,6 +212,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         if at is None and post.status == PostStatus.SCHEDULED:
             at = timezone.now()  # "publish now" on a scheduled post
         try:
+            _save_alts(request, form)
             actions.post_update(
                 post=post,
                 text=form.cleaned_data["text"],
@@ -205,6 +220,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 scheduled_at=at,
                 acting=request.membership,
                 variants=form.variants(),
+                media=form.media_choice(),
             )
             recurrence.post_set_repeat(
                 post=post,
