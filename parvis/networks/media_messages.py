@@ -187,8 +187,8 @@ def alt_too_long(name: Promise, length: int, limit: int, network: Network) -> st
 @_lazy
 def not_sendable(network: Network) -> str:
     return gettext(
-        "Parvis cannot send images or videos to %(network)s yet: use different media "
-        "without any for this channel, or choose another channel."
+        'Parvis cannot send images or videos to %(network)s yet: under "Different '
+        'media for a channel", leave this channel without any, or choose another channel.'
     ) % {"network": _network(network)}
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -25,11 +23,12 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
 from parvis.networks.base import MediaItem
 from parvis.publishing.media_models import MediaAsset, PostMedia
-from parvis.publishing.probing import MediaRejected, probe
-
-__all__ = ["MediaInUse", "MediaRejected"]
 
 MAX_ALT_TEXT = 5000  # more than any network takes (LinkedIn: 4,086): each checks its own
+
+
+class MediaRejected(Exception):
+    """A file or description the library cannot take; the message says why, for people."""
 
 
 class MediaInUse(Exception):
@@ -95,38 +94,6 @@ def media_items(assets: Sequence[MediaAsset]) -> tuple[MediaItem, ...]:
 
 
 # --- Writes ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def media_upload(*, workspace: Workspace, upload: UploadedFile, acting_user: User) -> MediaAsset:
-    """Add one file to the library; raises MediaRejected (with the reason) if it cannot be."""
-    facts = probe(upload, size=upload.size or 0)
-    upload.seek(0)
-    asset = MediaAsset(
-        workspace=workspace,
-        original_name=(upload.name or "")[:255],
-        mime_type=facts.mime_type,
-        kind=facts.kind,
-        size_bytes=upload.size or 0,
-        width=facts.width,
-        height=facts.height,
-        duration_s=facts.duration_s,
-        codec=facts.codec,
-        uploaded_by=acting_user,
-    )
-    asset.file.save(f"upload{facts.extension}", upload, save=False)
-    if facts.thumbnail:
-        asset.thumbnail.save("thumbnail.jpg", ContentFile(facts.thumbnail), save=False)
-    asset.save()
-    audit(
-        verb="media.uploaded",
-        workspace=workspace,
-        actor=acting_user,
-        target=asset,
-        name=asset.original_name,
-        size=asset.size_bytes,
-    )
-    return asset
 
 
 @transaction.atomic

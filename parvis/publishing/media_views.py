@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
-from parvis.publishing import media
+from parvis.publishing import media, uploads
 from parvis.publishing.forms import ComposeForm
 from parvis.publishing.media import MediaChoice, MediaInUse, MediaRejected
 from parvis.publishing.media_models import MediaAsset
@@ -28,7 +28,7 @@ def _upload_all(request: HttpRequest) -> tuple[list[MediaAsset], list[str]]:
     for upload in request.FILES.getlist("files"):
         try:
             added.append(
-                media.media_upload(
+                uploads.media_upload(
                     workspace=request.workspace, upload=upload, acting_user=request.user
                 )
             )
@@ -207,5 +207,5 @@ def compose_media(request: HttpRequest) -> HttpResponse:
     context = media_panel_context(request, form)
     context["refused"] = refused
     response = render(request, "publishing/_media_panel.html", context)
-    response["HX-Trigger"] = "media-changed"
+    response["HX-Trigger-After-Settle"] = "media-changed"  # once the new panel is in
     return response

@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from parvis.publishing.media import MediaRejected
 from parvis.publishing.media_models import MediaKind
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -30,10 +31,6 @@ IMAGE_EXTENSIONS = {
 VIDEO_EXTENSIONS = {"video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}
 WEBM_CODECS = {"vp8", "vp9", "av1"}
 THUMBNAIL_SIZE = (480, 480)
-
-
-class MediaRejected(Exception):
-    """The file cannot go into the library; the message says why, for people."""
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def test_the_media_panel_adds_reorders_removes_and_uploads(logged_in_client, wor
     added = logged_in_client.post(
         panel, {"text": "", "media": [first.pk], "op": f"add:shared:{second.pk}"}
     )
-    assert added["HX-Trigger"] == "media-changed"
+    assert added["HX-Trigger-After-Settle"] == "media-changed"
     body = added.content.decode()
     assert body.index(f'name="media" value="{first.pk}"') < body.index(
         f'name="media" value="{second.pk}"'

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from parvis.core.audit import AuditEvent
 from parvis.publishing import actions
-from parvis.publishing.media import MediaChoice, media_upload
+from parvis.publishing.media import MediaChoice
 from parvis.publishing.models import MediaAsset
+from parvis.publishing.uploads import media_upload
 from tests import factories
 from tests.publishing.media_files import image_bytes, video_bytes
 

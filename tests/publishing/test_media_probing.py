@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from parvis.publishing.probing import MediaRejected, probe
+from parvis.publishing.media import MediaRejected
+from parvis.publishing.probing import probe
 from tests.publishing.media_files import animated_gif_bytes, image_bytes, video_bytes
 
 

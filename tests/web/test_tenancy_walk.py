@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from parvis.channels.models import Channel
-from parvis.publishing.models import Post
+from parvis.publishing.models import MediaAsset, Post
 from tests import factories
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -56,10 +56,21 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
         workspace=workspace_b, network="sandbox_x", external_id="b", name="B"
     )
     post_b = Post.objects.create(workspace=workspace_b, text="Secret de B")
+    asset_b = MediaAsset.objects.create(
+        workspace=workspace_b,
+        file="workspaces/b/secret.jpg",
+        original_name="secret.jpg",
+        mime_type="image/jpeg",
+        kind="image",
+        size_bytes=1,
+        width=1,
+        height=1,
+    )
     values = {
         "workspace": workspace_b.slug,
         "channel_id": str(channel_b.pk),
         "post_id": str(post_b.pk),
+        "asset_id": str(asset_b.pk),
     }
     client.force_login(owner_a)
     answers = {}
@@ -69,3 +80,4 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     leaks = {url: codes for url, codes in answers.items() if codes != (404, 404)}
     assert leaks == {}
     assert Channel.objects.filter(pk=channel_b.pk).exists()
+    assert MediaAsset.objects.filter(pk=asset_b.pk).exists()
