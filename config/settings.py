@@ -230,6 +230,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# The largest image or video the media library takes, in MB (networks have their own
+# limits, checked per channel in the composer).
+PARVIS_MEDIA_MAX_MB = env_int("PARVIS_MEDIA_MAX_MB", 512)
 STORAGES = {
     "default": {
         "BACKEND": env_str("PARVIS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")

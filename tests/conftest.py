@@ -33,6 +33,12 @@ def _no_rate_limit_holds() -> Iterator[None]:
     holding.forget()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:
+    """Uploaded and Sandbox media go to the test's own folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def user(db):
     return factories.make_user()

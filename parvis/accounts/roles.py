@@ -27,7 +27,7 @@ ROLE_HELP = {
 
 # Permissions are plain strings, "<area>.<verb>".
 _VIEW = {"workspace.view"}
-_CONTRIBUTE = _VIEW | {"post.draft", "post.submit", "inbox.note"}
+_CONTRIBUTE = _VIEW | {"post.draft", "post.submit", "inbox.note", "media.upload"}
 _EDIT = _CONTRIBUTE | {
     "post.schedule",
     "post.publish",
@@ -35,6 +35,7 @@ _EDIT = _CONTRIBUTE | {
     "inbox.reply",
     "campaign.manage",  # create, edit, archive campaigns (everyone reads them)
     "snippet.manage",
+    "media.delete",
 }
 _ADMIN = _EDIT | {"channel.manage", "member.manage", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owner.manage"}

@@ -17,6 +17,7 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
 from parvis.notifications.actions import notify
 from parvis.notifications.models import NotificationKind
+from parvis.publishing.media import MediaChoice, post_set_media
 from parvis.publishing.models import (
     Delivery,
     Post,
@@ -107,6 +108,7 @@ def post_draft(
     first_comment: str = "",
     link: str = "",
     campaign: Any = None,
+    media: MediaChoice | None = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
@@ -125,6 +127,9 @@ def post_draft(
     )
     post.channels.set(channels)
     _set_variants(post, _own(variants or {}, channels))
+    if media is not None:
+        _check_media(workspace, media)
+        post_set_media(post=post, choice=media, channel_ids=[c.pk for c in channels])
     _record_revision(post, acting_user)
     audit(verb="post.drafted", workspace=workspace, actor=acting_user, target=post)
     return post
@@ -137,6 +142,12 @@ def _kept_parts(parts: list[str] | None) -> list[str]:
 
 def _campaign_id(campaign: Any) -> int | None:
     return campaign.pk if campaign is not None else None
+
+
+def _check_media(workspace: Workspace, media: MediaChoice) -> None:
+    assets = [*media.shared, *(a for own in media.own.values() for a in own)]
+    if any(a.workspace_id != workspace.pk for a in assets):
+        raise ValueError("A post can only use its own workspace's media.")
 
 
 def _own(variants: dict[int, str], channels: list[Channel]) -> dict[int, str]:
@@ -157,13 +168,14 @@ def post_autosave(
     first_comment: str = "",
     link: str = "",
     campaign: Any = KEEP,
+    media: MediaChoice | None = None,
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
     makes the draft, the next ones update it (no history entry per keystroke)."""
     channels = list(channels)
     if draft is None:
-        if not text.strip():
-            return None  # nothing written yet: nothing to keep
+        if not text.strip() and not (media and (media.shared or media.own)):
+            return None  # nothing written or chosen yet: nothing to keep
         return post_draft(
             workspace=workspace,
             text=text,
@@ -173,6 +185,7 @@ def post_autosave(
             first_comment=first_comment,
             link=link,
             campaign=None if campaign is KEEP else campaign,
+            media=media,
         )
     _check_channels(workspace, channels)
     draft.text, draft.link = text, link
@@ -184,6 +197,9 @@ def post_autosave(
         fields.append("campaign")
     draft.save(update_fields=fields)
     draft.channels.set(channels)
+    if media is not None:
+        _check_media(workspace, media)
+        post_set_media(post=draft, choice=media, channel_ids=[c.pk for c in channels])
     return draft
 
 
@@ -207,7 +223,8 @@ def post_schedule(
             delivery.text, delivery.link = text_and_link(
                 text=post.text_for(channel.pk), link=post.link, channel=channel
             )
-            delivery.save(update_fields=["next_attempt_at", "text", "link"])
+            delivery.media = [asset.pk for asset in post.media_for(channel.pk)]
+            delivery.save(update_fields=["next_attempt_at", "text", "link", "media"])
             deliveries_plan_parts(post=post, main=delivery, at=at)
         deliveries.append(delivery)
     audit(
@@ -245,6 +262,7 @@ def post_update(
     first_comment: str | None = None,
     link: str | None = None,
     campaign: Any = KEEP,
+    media: MediaChoice | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
     approval goes back to review; a scheduled post's deliveries follow.
@@ -280,6 +298,10 @@ def post_update(
         _check_campaign(post.workspace, campaign)
         post.campaign = campaign
         changed.append("campaign")
+    if media is not None:
+        _check_media(post.workspace, media)
+        if post_set_media(post=post, choice=media, channel_ids=[c.pk for c in channels]):
+            changed.append("media")
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
@@ -289,7 +311,10 @@ def post_update(
     back_to_review = (
         post.status == PostStatus.SCHEDULED
         and needs_review(membership=acting)
-        and ({"text", "channels", "variants", "thread", "first_comment", "link"} & set(changed))
+        and (
+            {"text", "channels", "variants", "media", "thread", "first_comment", "link"}
+            & set(changed)
+        )
     )
     if back_to_review:
         _drop_unstarted_deliveries(post)

@@ -39,6 +39,7 @@ from parvis.networks.base import (
     UnknownOutcome,
 )
 from parvis.publishing import holding
+from parvis.publishing.media import media_by_ids, media_items
 from parvis.publishing.states import MAX_ATTEMPTS, DeliveryStates
 
 if TYPE_CHECKING:
@@ -74,11 +75,19 @@ def _channel(delivery: Delivery) -> ChannelRef:
 
 
 def _request(delivery: Delivery) -> PublishRequest:
+    """What goes out: the text and media fixed when the delivery was scheduled."""
     text = delivery.text or delivery.post.text  # rows scheduled before variants existed
+    assets = media_by_ids(workspace=delivery.workspace, ids=delivery.media)
+    if len(assets) != len(delivery.media):  # never publish without the chosen media
+        raise PermanentError(
+            _("An image or video of this post was deleted from the library: choose it again."),
+            detail=f"missing media assets among {delivery.media}",
+        )
     follows = delivery.follows
     return PublishRequest(
         text=text,
         idempotency_key=delivery.idempotency_key,
+        media=media_items(assets),
         reply_to_id=follows.remote_id if follows is not None else "",
         part=delivery.part,
         link=delivery.link,
@@ -160,9 +169,15 @@ def publish(delivery: Delivery) -> Move | Call:
     except AuthExpired as error:
         return _failure(delivery, error, applied_maybe=False)
     network = registry.get(delivery.channel.network)
-    request = _request(delivery)
+    refused: PermanentError | None = None
+    try:
+        request = _request(delivery)
+    except PermanentError as error:  # failed from ``publishing``, like a network refusal
+        request, refused = None, error
 
     async def make() -> PublishResult:
+        if refused is not None:
+            raise refused
         # A limit met while this call waited for its turn holds it back too.
         if hold := holding.held_until(delivery):
             raise holding.Held(hold)
@@ -261,9 +276,9 @@ def verify(delivery: Delivery) -> Move | Call:
     since = (delivery.attempt_started_at or delivery.state_changed_at) - VERIFY_MARGIN
     try:
         channel = _channel(delivery)
-    except AuthExpired as error:
+        request = _request(delivery)
+    except (AuthExpired, PermanentError) as error:
         return _failure(delivery, error, applied_maybe=False)
-    request = _request(delivery)
     return Call(
         make=lambda: network.find_published(channel, request, since=since),
         then=lambda found, error: _after_verify(delivery, found, error),

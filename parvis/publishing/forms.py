@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import replace
 from datetime import datetime
 
 from django import forms
@@ -14,6 +14,7 @@ from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
 from parvis.networks.base import TextMeasure
+from parvis.publishing.media import MediaChoice, media_by_ids, media_items, post_media_choice
 from parvis.publishing.models import Post, QueueSlot, Snippet, SnippetKind
 from parvis.publishing.outgoing import link_left_out, text_and_link
 from parvis.publishing.previews import Preview, preview_of
@@ -129,6 +130,9 @@ class ComposeForm(forms.Form):
             {v.channel_id: v.text for v in post.variants.all()} if post is not None else {}
         )
         self.initial_thread = list(post.thread_parts) if post is not None else []
+        self.initial_media = post_media_choice(post=post) if post is not None else MediaChoice()
+        self._media: MediaChoice | None = None
+        self.missing_media = False
 
     def thread_parts(self) -> list[str]:
         """The thread's parts after the post, in order, as written (blank boxes left out)."""
@@ -165,6 +169,55 @@ class ComposeForm(forms.Form):
                     {"channel": channel, "part": label, "measure": _part_measure(network, text)}
                 )
         return rows, left_out
+
+    # --- Media: ``media`` (shared ids, in order), ``media_own`` (channels with their
+    # own media), ``media_<channel id>`` (theirs), ``alt_<asset id>`` (descriptions).
+
+    def _ids(self, name: str) -> list[int]:
+        return [int(v) for v in self.data.getlist(name) if str(v).isdigit()]
+
+    def media_choice(self) -> MediaChoice:
+        """The media as chosen (or as the post has them, before anything is sent)."""
+        if not self.is_bound:
+            return self.initial_media
+        if self._media is None:
+            wanted = {"shared": self._ids("media")}
+            own_channels = [pk for pk in self._ids("media_own") if pk in self._channel_ids()]
+            for pk in own_channels:
+                wanted[pk] = self._ids(f"media_{pk}")
+            every = {i for ids in wanted.values() for i in ids}
+            found = {a.pk: a for a in media_by_ids(workspace=self.workspace, ids=every)}
+            self.missing_media = len(found) != len(every)
+            pick = {key: [found[i] for i in ids if i in found] for key, ids in wanted.items()}
+            shared = pick.pop("shared")
+            self._media = MediaChoice(shared=shared, own=pick)
+        return self._media
+
+    def _channel_ids(self) -> set[int]:
+        return {c.pk for c in self.channel_list}
+
+    def alts(self) -> dict[int, str]:
+        """The descriptions typed for the chosen media."""
+        choice = self.media_choice()
+        assets = {a.pk for a in [*choice.shared, *(a for v in choice.own.values() for a in v)]}
+        return {
+            pk: self.data[f"alt_{pk}"]
+            for pk in assets
+            if self.is_bound and f"alt_{pk}" in self.data
+        }
+
+    def media_rows(self) -> list[dict]:
+        """Per channel: whether it has its own media, and which."""
+        choice = self.media_choice()
+        return [
+            {
+                "channel": c,
+                "label": f"{c.name} · {channel_label(c)}",
+                "own": c.pk in choice.own,
+                "assets": choice.own.get(c.pk, []),
+            }
+            for c in self.channel_list
+        ]
 
     def variants(self) -> dict[int, str]:
         """The texts adapted per channel (``variant_<channel id>``), for the chosen channels."""
@@ -203,11 +256,23 @@ class ComposeForm(forms.Form):
         return [(c, sent[c.pk], c.pk in variants) for c in chosen]
 
     def measures(self) -> list[tuple[Channel, str, TextMeasure]]:
-        """Each chosen channel with its network's measure of its text (variant or shared)."""
-        return [
-            (c, channel_label(c), registry.get(c.network).measure_text(text))
-            for c, text, _own in self.channel_texts()
-        ]
+        """Each chosen channel with its network's measure of the text it would send and
+        of its media (its own, or the shared ones)."""
+        choice, alts = self.media_choice(), self.alts()
+        rows = []
+        for channel, text, _own in self.channel_texts():
+            network = registry.get(channel.network)
+            assets = choice.for_channel(channel.pk)
+            items = [
+                replace(item, alt_text=alts.get(asset.pk, item.alt_text))
+                for asset, item in zip(assets, media_items(assets), strict=True)
+            ]
+            measure = network.measure_text(text, media_count=len(items))
+            if media_problems := network.check_media(items):
+                problems = measure.problems + media_problems
+                measure = replace(measure, problems=problems, valid=False)
+            rows.append((channel, channel_label(channel), measure))
+        return rows
 
     def previews(self) -> list[Preview]:
         """Each chosen channel's feed showing its text (see ``previews.py``)."""
@@ -252,6 +317,15 @@ class ComposeForm(forms.Form):
         # exist or happens twice at a DST change is refused by the field.
         elif at is not None and at < timezone.now():
             self.add_error("at", _("This moment has passed: choose a later one, or publish now."))
+        self.media_choice()
+        if self.missing_media:
+            self.add_error(
+                None,
+                _(
+                    "An image or video you chose was deleted from the library meanwhile: "
+                    "check the media, then save again."
+                ),
+            )
         if not drafting:
             for channel, network, measure in self.measures():
                 for problem in measure.problems:
@@ -277,7 +351,7 @@ def _part_measure(network, text: str):
     """A reply or comment carries no media, and needs none (even on Instagram)."""
     measure = network.measure_text(text)
     problems = tuple(p for p in measure.problems if p.code != "media_required")
-    return dataclasses.replace(measure, problems=problems, valid=not problems)
+    return replace(measure, problems=problems, valid=not problems)
 
 
 class QueueSlotForm(forms.Form):

@@ -15,6 +15,9 @@ from parvis.core import http
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
 from parvis.publishing import delivering, outcomes
+from parvis.publishing.media_models import MediaAsset, MediaKind, PostMedia
+
+__all__ = ["MediaAsset", "MediaKind", "PostMedia"]
 from parvis.publishing.states import DeliveryStates, status_of
 
 
@@ -73,6 +76,10 @@ class Post(models.Model):
         related_name="next_occurrence",
     )
 
+    # Channels whose media differ from the shared ones (their PostMedia rows carry
+    # the channel; none means the channel publishes without media).
+    own_media_channels = models.JSONField(default=list, blank=True)
+
     objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +115,12 @@ class Post(models.Model):
             if variant.channel_id == channel_id:
                 return variant.text
         return self.text
+
+    def media_for(self, channel_id: int | None = None) -> list[MediaAsset]:
+        """What goes out on this channel: its own media if it has them, else the shared ones."""
+        own = channel_id is not None and channel_id in self.own_media_channels
+        wanted = channel_id if own else None
+        return [link.asset for link in self.media.all() if link.channel_id == wanted]
 
     @property
     def is_editable(self) -> bool:
@@ -270,6 +283,8 @@ class Delivery(StateMachineModel):
     follows = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="followers"
     )
+    # The media sent (MediaAsset ids, in order), set with the text when scheduled.
+    media = models.JSONField(default=list, blank=True)
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=500, blank=True)

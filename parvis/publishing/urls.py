@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.publishing import snippet_views, views
+from parvis.publishing import media_views, snippet_views, views
 
 app_name = "publishing"
 
@@ -12,6 +12,22 @@ urlpatterns = [
         "w/<slug:workspace>/compose/thread-part/",
         views.compose_thread_part,
         name="compose_thread_part",
+    ),
+    path("w/<slug:workspace>/compose/media/", media_views.compose_media, name="compose_media"),
+    path("w/<slug:workspace>/media/", media_views.library, name="media"),
+    path(
+        "w/<slug:workspace>/media/<int:asset_id>/describe/",
+        media_views.describe,
+        name="media_describe",
+    ),
+    path(
+        "w/<slug:workspace>/media/<int:asset_id>/delete/", media_views.delete, name="media_delete"
+    ),
+    path("w/<slug:workspace>/media/<int:asset_id>/file/", media_views.file, name="media_file"),
+    path(
+        "w/<slug:workspace>/media/<int:asset_id>/thumbnail/",
+        media_views.thumbnail,
+        name="media_thumbnail",
     ),
     path("w/<slug:workspace>/posts/review/", views.review_queue, name="review_queue"),
     path("w/<slug:workspace>/posts/<int:post_id>/", views.post_detail, name="post"),

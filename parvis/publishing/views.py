@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
-from parvis.publishing import actions, queue, recurrence, selectors, snippets
+from parvis.publishing import actions, media, queue, recurrence, selectors, snippets
 from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
+from parvis.publishing.media_views import media_panel_context
 from parvis.publishing.models import Post, PostStatus, QueueSlot, SnippetKind
 
 
@@ -42,7 +43,12 @@ def _composer_context(request: HttpRequest, form: ComposeForm, post: Post | None
         "needs_review": actions.needs_review(membership=request.membership),
         "hashtag_groups": [s for s in saved if s.kind == SnippetKind.HASHTAGS],
         "text_snippets": [s for s in saved if s.kind == SnippetKind.TEXT],
+        **media_panel_context(request, form),
     }
+
+
+def _save_alts(request: HttpRequest, form: ComposeForm) -> None:
+    media.media_set_alts(workspace=request.workspace, alts=form.alts(), acting_user=request.user)
 
 
 @workspace_view("post.draft")
@@ -83,7 +89,9 @@ def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, c
         "first_comment": form.cleaned_data["first_comment"],
         "link": form.cleaned_data["link"],
         "campaign": form.cleaned_data["campaign"],
+        "media": form.media_choice(),
     }
+    _save_alts(request, form)
     if draft is not None:  # autosaved while being written: that draft becomes the post
         return actions.post_update(post=draft, acting=request.membership, **written)
     return actions.post_draft(
@@ -133,6 +141,7 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
     draft = selectors.own_draft_or_none(
         workspace=request.workspace, user=request.user, draft_id=request.POST.get("draft")
     )
+    _save_alts(request, form)
     draft = actions.post_autosave(
         workspace=request.workspace,
         draft=draft,
@@ -144,6 +153,7 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         link=request.POST.get("link", "").strip()[:2000],  # a draft keeps what was typed
         # A campaign that is not one of the choices is left as it was.
         campaign=form.cleaned_data.get("campaign", actions.KEEP),
+        media=form.media_choice(),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
 
@@ -206,6 +216,8 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 (f"{v.channel.name} · {channel_label(v.channel)}", v.text)
                 for v in post.variants.select_related("channel")
             ],
+            "media": media.post_media_choice(post=post),
+            "own_media": media.post_own_media(post=post),
             "history": selectors.post_history(post=post),
             "reviews": post.reviews.select_related("reviewer"),
             "review_form": ReviewForm(post=post) if reviewable else None,
@@ -235,6 +247,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         if at is None and post.status == PostStatus.SCHEDULED:
             at = timezone.now()  # "publish now" on a scheduled post
         try:
+            _save_alts(request, form)
             actions.post_update(
                 post=post,
                 text=form.cleaned_data["text"],
@@ -246,6 +259,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 first_comment=form.cleaned_data["first_comment"],
                 link=form.cleaned_data["link"],
                 campaign=form.cleaned_data["campaign"],
+                media=form.media_choice(),
             )
             recurrence.post_set_repeat(
                 post=post,

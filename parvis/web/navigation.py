@@ -19,6 +19,7 @@ class NavItem:
 MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("calendar", _("Calendar"), "calendar3", "web:calendar"),
     NavItem("compose", _("Compose"), "pencil-square", "publishing:compose"),
+    NavItem("media", _("Media"), "images", "publishing:media"),
     NavItem("review", _("To review"), "check2-square", "publishing:review_queue"),
     NavItem("campaigns", _("Campaigns"), "flag", "strategy:campaigns"),
     NavItem("inbox", _("Inbox"), "inbox", "web:inbox"),

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from parvis.channels.models import Channel
-from parvis.publishing.models import Post
+from parvis.publishing.models import MediaAsset, Post
 from parvis.strategy.actions import campaign_create
 from tests import factories
 
@@ -62,11 +62,22 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     campaign_b = campaign_create(
         workspace=workspace_b, name="Secret", starts_on=date(2027, 1, 1), acting_user=None
     )
+    asset_b = MediaAsset.objects.create(
+        workspace=workspace_b,
+        file="workspaces/b/secret.jpg",
+        original_name="secret.jpg",
+        mime_type="image/jpeg",
+        kind="image",
+        size_bytes=1,
+        width=1,
+        height=1,
+    )
     values = {
         "campaign_id": str(campaign_b.pk),
         "workspace": workspace_b.slug,
         "channel_id": str(channel_b.pk),
         "post_id": str(post_b.pk),
+        "asset_id": str(asset_b.pk),
     }
     client.force_login(owner_a)
     answers = {}
@@ -78,3 +89,4 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     assert Channel.objects.filter(pk=channel_b.pk).exists()
     campaign_b.refresh_from_db()
     assert not campaign_b.archived
+    assert MediaAsset.objects.filter(pk=asset_b.pk).exists()

@@ -37,6 +37,26 @@ class SandboxPost(models.Model):
         return self.text[:60]
 
 
+class SandboxMedia(models.Model):
+    """The network's own copy of an image or video it received with a post."""
+
+    post = models.ForeignKey(SandboxPost, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="sandbox/")
+    mime_type = models.CharField(max_length=80)
+    alt_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
+
+
 class SandboxInteraction(models.Model):
     """A reaction of the simulated audience, in the order it happened."""
 

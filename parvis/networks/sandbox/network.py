@@ -9,13 +9,16 @@ only be answered by looking at the account's recent posts.
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.files import File
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,7 @@ from parvis.networks.base import (
     Interaction,
     InteractionKind,
     InteractionPage,
+    MediaItem,
     MetricSample,
     Network,
     PermanentError,
@@ -39,9 +43,19 @@ from parvis.networks.base import (
     TextRules,
     UnknownOutcome,
 )
+from parvis.networks.media_figures import (
+    FACEBOOK_MEDIA_RULES,
+    INSTAGRAM_MEDIA_RULES,
+    X_MEDIA_RULES,
+)
 from parvis.networks.sandbox import conditions
 from parvis.networks.sandbox.metrics import account_metrics, post_metrics
-from parvis.networks.sandbox.models import SandboxAccount, SandboxInteraction, SandboxPost
+from parvis.networks.sandbox.models import (
+    SandboxAccount,
+    SandboxInteraction,
+    SandboxMedia,
+    SandboxPost,
+)
 from parvis.networks.textrules import measure_text
 
 PAGE_SIZE = 100
@@ -155,6 +169,8 @@ class SandboxNetwork(Network):
         measure = self.measure_text(request.text, media_count=len(request.media))
         if not measure.valid and not request.reply_to_id:
             raise PermanentError(measure.problems[0].message, detail="422 (simulated)")
+        if problems := self.check_media(request.media):
+            raise PermanentError(problems[0].message, detail="422 media (simulated)")
         post = SandboxPost.objects.create(
             account=account,
             remote_id=secrets.token_hex(8),
@@ -164,7 +180,24 @@ class SandboxNetwork(Network):
             reply_to_id=request.reply_to_id,
             published_at=timezone.now(),
         )
+        for position, item in enumerate(request.media):
+            self._keep_media(post, position, item)
         return self._result(post)
+
+    def _keep_media(self, post: SandboxPost, position: int, item: MediaItem) -> None:
+        """The network keeps its own copy, as a real one does once it has received it."""
+        source = Path(item.path)
+        if not source.is_file():
+            raise PermanentError(
+                _("An image or video of this post can no longer be read: choose it again."),
+                detail=f"missing media file {item.path}",
+            )
+        extension = source.suffix or mimetypes.guess_extension(item.mime_type) or ""
+        media = SandboxMedia(
+            post=post, position=position, mime_type=item.mime_type, alt_text=item.alt_text
+        )
+        with source.open("rb") as handle:
+            media.file.save(f"{post.remote_id}-{position}{extension}", File(handle), save=True)
 
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
         await conditions.before_call()
@@ -279,6 +312,7 @@ class SandboxFacebook(SandboxNetwork):
     icon = "facebook"
     display = feeds.FACEBOOK
     text_rules = TextRules(max_length=63_206, max_media=10)
+    media_rules = FACEBOOK_MEDIA_RULES
     capabilities = Capabilities(
         first_comment=True, link_card=True, hide_comments=True, direct_messages=True
     )
@@ -293,6 +327,7 @@ class SandboxInstagram(SandboxNetwork):
     text_rules = TextRules(
         max_length=2_200, max_hashtags=30, max_mentions=20, media_required=True, max_media=10
     )
+    media_rules = INSTAGRAM_MEDIA_RULES
     capabilities = Capabilities(
         links=False, first_comment=True, hide_comments=True, direct_messages=True
     )
@@ -305,4 +340,5 @@ class SandboxX(SandboxNetwork):
     icon = "twitter-x"
     display = feeds.X
     text_rules = TextRules(max_length=280, counting="weighted", url_length=23, max_media=4)
+    media_rules = X_MEDIA_RULES
     capabilities = Capabilities(threads=True, direct_messages=True)

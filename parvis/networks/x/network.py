@@ -15,6 +15,7 @@ import html
 import logging
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
-from parvis.networks import feeds
+from parvis.networks import feeds, media_messages
 from parvis.networks.base import (
     AuthExpired,
     Capabilities,
@@ -42,6 +43,7 @@ from parvis.networks.base import (
     TextRules,
     UnknownOutcome,
 )
+from parvis.networks.media_figures import X_MEDIA_RULES
 from parvis.networks.textrules import measure_text
 from parvis.networks.textrules.extract import extract_urls
 from parvis.networks.x.errors import (
@@ -55,6 +57,9 @@ logger = logging.getLogger(__name__)
 
 # twitter-text v3: 280 weighted characters, every link counts 23 (t.co), 4 media.
 X_TEXT_RULES = TextRules(max_length=280, counting="weighted", url_length=23, max_media=4)
+# X's figures, but this connector does not upload media yet: the composer says so
+# before anything is scheduled, and ``publish`` refuses a request that carries media.
+X_CONNECTOR_MEDIA_RULES = replace(X_MEDIA_RULES, sendable=False)
 PAGE_SIZE = 100  # the most GET /2/users/{id}/tweets gives in one page
 MAX_PAGES = 10  # when verifying: 1,000 posts since the attempt is far more than enough
 _URL_MARK = "\x00url\x00"
@@ -90,6 +95,7 @@ class X(Network):
     icon = "twitter-x"
     text_rules = X_TEXT_RULES
     display = feeds.X
+    media_rules = X_CONNECTOR_MEDIA_RULES
     # Only what works today: text posts and threads (media, replies from the inbox,
     # direct messages and metrics come later).
     capabilities = Capabilities(
@@ -184,8 +190,11 @@ class X(Network):
         return body
 
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
-        if request.media:
-            raise _not_yet("media upload")
+        if request.media:  # never publish the text without its media
+            raise PermanentError(
+                media_messages.not_sendable(self.name),
+                detail="X connector: media upload is not built yet",
+            )
         measure = self.measure_text(request.text)
         if not measure.valid:
             raise PermanentError(measure.problems[0].message, detail="checked before sending")

@@ -101,7 +101,7 @@ def test_media_is_refused_clearly_until_uploads_exist(x, x_server):
     request = PublishRequest(
         text="Photo", idempotency_key="k", media=(MediaItem("/tmp/a.jpg", "image/jpeg"),)
     )
-    with pytest.raises(PermanentError, match="not available for X yet"):
+    with pytest.raises(PermanentError, match="cannot send images or videos to X yet"):
         async_to_sync(x.publish)(channel, request)
     assert x_server.tweets(channel.external_id) == []
 
