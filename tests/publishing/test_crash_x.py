@@ -156,13 +156,15 @@ def test_killed_workers_never_lose_or_duplicate_a_post_on_x(
     # Kill workers while they publish, then let the last one restart and finish.
     while kills < KILLS and time.monotonic() < started + KILLING_S and _pending():
         worker = _worker(tmp_path, flaky_x.base_url)
-        _wait_until_it_calls_x(worker, flaky_x)  # Django boots first: kill it while it works
         try:
+            _wait_until_it_calls_x(worker, flaky_x)  # Django boots first: kill it while it works
             worker.wait(timeout=rng.uniform(0.0, 1.5))
         except subprocess.TimeoutExpired:
-            worker.send_signal(signal.SIGKILL)
-            worker.wait()
-            kills += 1
+            kills += 1  # still working: killed below
+        finally:
+            if worker.poll() is None:  # killed mid-work, and never left behind if the test fails
+                worker.send_signal(signal.SIGKILL)
+                worker.wait()
         _time_passes()
     last = _worker(tmp_path, flaky_x.base_url)
     try:
