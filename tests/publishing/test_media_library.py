@@ -36,7 +36,12 @@ def make_asset(workspace, user, name="photo.jpg", data=None):
 def test_several_files_are_uploaded_at_once_and_described(logged_in_client, workspace, user):
     response = logged_in_client.post(
         url(workspace),
-        {"files": [upload("a.jpg", image_bytes(1080, 1350)), upload("clip.mp4", video_bytes())]},
+        {
+            "files": [
+                upload("brioche-du-matin.jpg", image_bytes(1080, 1350)),
+                upload("clip.mp4", video_bytes()),
+            ]
+        },
         follow=True,
     )
     page = response.content.decode()
@@ -49,8 +54,8 @@ def test_several_files_are_uploaded_at_once_and_described(logged_in_client, work
     assert clip.duration_s == pytest.approx(1.0, abs=0.15)
     # Files live per workspace under random names, never under the name they came with.
     assert photo.file.name.startswith(f"workspaces/{workspace.pk}/")
-    assert "a.jpg" not in photo.file.name and photo.thumbnail
-    assert "1080\u00d71350 (4:5)" in page and "a.jpg" in page and "clip.mp4" in page
+    assert "brioche-du-matin" not in photo.file.name and photo.thumbnail
+    assert "1080\u00d71350 (4:5)" in page and "brioche-du-matin.jpg" in page and "clip.mp4" in page
     assert AuditEvent.objects.filter(verb="media.uploaded").count() == 2
 
     logged_in_client.post(
