@@ -27,6 +27,16 @@ def _unique_slug(model: type, base: str) -> str:
 
 
 @transaction.atomic
+def workspace_lock(*, workspace: Workspace) -> None:
+    """Until the caller's transaction ends, one such write at a time in this workspace:
+    e.g. two people saving the same name at once, where the second must be told it is
+    taken rather than meet the database's unique constraint. (SQLite's IMMEDIATE
+    transactions serialise writes already; PostgreSQL needs the row lock.)"""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("workspace_lock() holds only inside a transaction.")
+    list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
+
+
 def organisation_create(*, name: str, acting_user: User | None = None) -> Organisation:
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(Organisation, name))
     audit(verb="organisation.created", actor=acting_user, target=organisation)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from parvis.accounts.actions import workspace_lock
 from parvis.accounts.models import User, Workspace
 from parvis.core.audit import audit
 from parvis.networks import registry
@@ -104,6 +105,7 @@ def _clean(
         raise SnippetError(_("Give it a name."), field="name")
     if len(name) > 80:
         raise SnippetError(_("A name has at most 80 characters."), field="name")
+    workspace_lock(workspace=workspace)  # a name saved at the same moment is seen
     # Compared in Python: SQLite's case-insensitive match ignores accents' case (É, é).
     others = Snippet.objects.in_workspace(workspace).filter(kind=kind).exclude(pk=pk)
     if name.casefold() in {n.casefold() for n in others.values_list("name", flat=True)}:

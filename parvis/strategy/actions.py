@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parvis.accounts.actions import workspace_lock
 from parvis.accounts.models import User, Workspace
 from parvis.core.audit import audit
 from parvis.strategy.models import DEFAULT_COLOUR, Campaign
@@ -28,6 +29,7 @@ def _check(
         raise CampaignError(_("Give the campaign a name."), field="name")
     if ends_on is not None and ends_on < starts_on:
         raise CampaignError(_("The campaign cannot end before it starts."), field="ends_on")
+    workspace_lock(workspace=workspace)  # a name saved at the same moment is seen
     # Compared in Python: SQLite folds the case of ASCII letters only (Noël, NOËL).
     others = Campaign.objects.in_workspace(workspace).exclude(pk=pk).values_list("name", flat=True)
     if any(other.casefold() == name.casefold() for other in others):

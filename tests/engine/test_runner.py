@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from parvis.engine.runner import backoff, claim, run_once, run_row
+from tests.concurrency import in_threads
 from tests.engine.conftest import Job
 
 
@@ -124,11 +125,7 @@ def test_concurrent_workers_never_claim_the_same_row(job_table):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    in_threads(worker, count=3)
     everything = [pk for mine in taken for pk in mine]
     assert len(taken) == 3
     assert len(everything) == 60

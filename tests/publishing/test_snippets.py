@@ -11,6 +11,7 @@ from parvis.core.audit import AuditEvent
 from parvis.publishing import snippets
 from parvis.publishing.models import Snippet, SnippetKind
 from tests import factories
+from tests.concurrency import slowed, twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,21 @@ def test_a_contributor_uses_the_snippets_in_the_composer(client, workspace):
     client.force_login(factories.make_member(workspace, Role.CONTRIBUTOR).user)
     page = client.get(url(workspace, "compose")).content.decode()
     assert 'data-snippet="#pain #boulangerie"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_the_same_name_at_once_get_a_message_not_an_error(workspace, monkeypatch):
+    monkeypatch.setattr(snippets, "_clean", slowed(snippets._clean))
+    with translation.override("en"):
+        outcomes = twice_at_once(
+            lambda: snippets.snippet_create(
+                workspace=workspace,
+                kind=SnippetKind.HASHTAGS,
+                name="Boulangerie",
+                text="#pain #levain",
+                acting_user=None,
+            ),
+            snippets.SnippetError,
+        )
+    assert outcomes == ["done", "“Boulangerie” is already taken: choose another name."]
+    assert Snippet.objects.filter(workspace=workspace).count() == 1

@@ -19,6 +19,7 @@ from parvis.strategy.actions import (
 from parvis.strategy.models import Campaign
 from parvis.strategy.selectors import campaigns_with_counts
 from tests import factories
+from tests.concurrency import slowed, twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,20 @@ def test_editors_and_above_manage_campaigns_everyone_reads(client, workspace, ro
     assert archive.status_code == (302 if manages else 403)
     campaign.refresh_from_db()
     assert campaign.archived is manages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_the_same_name_at_once_get_a_message_not_an_error(workspace, monkeypatch):
+    """Each save checks the name, then (slowed down here) writes it: the second waits
+    for the first and is told the name is taken, on SQLite and on PostgreSQL."""
+    from parvis.strategy import actions
+
+    monkeypatch.setattr(actions, "_check", slowed(actions._check))
+    outcomes = twice_at_once(
+        lambda: campaign_create(
+            workspace=workspace, name="Noël", starts_on=date(2026, 12, 1), acting_user=None
+        ),
+        CampaignError,
+    )
+    assert outcomes == ["A campaign called “Noël” already exists in this workspace.", "done"]
+    assert Campaign.objects.filter(workspace=workspace).count() == 1
