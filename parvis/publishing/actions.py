@@ -27,8 +27,7 @@ from parvis.publishing.models import (
     PostVariant,
     ReviewDecision,
 )
-from parvis.publishing.outgoing import text_and_link
-from parvis.publishing.parts import deliveries_plan_parts
+from parvis.publishing.parts import delivery_prepare
 
 # A time chosen a moment ago is still accepted (the form was open for a while).
 PAST_TOLERANCE = timedelta(minutes=1)
@@ -219,13 +218,7 @@ def post_schedule(
             post=post, channel=channel, position=0, defaults={"workspace_id": post.workspace_id}
         )
         if delivery.state in ("", "scheduled"):
-            delivery.next_attempt_at = at
-            delivery.text, delivery.link = text_and_link(
-                text=post.text_for(channel.pk), link=post.link, channel=channel
-            )
-            delivery.media = [asset.pk for asset in post.media_for(channel.pk)]
-            delivery.save(update_fields=["next_attempt_at", "text", "link", "media"])
-            deliveries_plan_parts(post=post, main=delivery, at=at)
+            delivery_prepare(post=post, delivery=delivery, at=at)
         deliveries.append(delivery)
     audit(
         verb="post.scheduled",

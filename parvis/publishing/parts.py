@@ -12,9 +12,24 @@ from typing import TYPE_CHECKING
 
 from parvis.networks import registry
 from parvis.publishing import models
+from parvis.publishing.outgoing import text_and_link
 
 if TYPE_CHECKING:
     from parvis.publishing.models import Delivery, Post
+
+
+def delivery_prepare(*, post: Post, delivery: Delivery, at: datetime) -> None:
+    """Fix what a delivery that has not gone out sends, from its post as it is now:
+    the channel's text and link (``outgoing``), its media, its time, and the parts
+    that follow it. Used when a post is scheduled and when a recurring post repeats."""
+    channel = delivery.channel
+    delivery.next_attempt_at = at
+    delivery.text, delivery.link = text_and_link(
+        text=post.text_for(channel.pk), link=post.link, channel=channel
+    )
+    delivery.media = [asset.pk for asset in post.media_for(channel.pk)]
+    delivery.save(update_fields=["next_attempt_at", "text", "link", "media"])
+    deliveries_plan_parts(post=post, main=delivery, at=at)
 
 
 def deliveries_plan_parts(*, post: Post, main: Delivery, at: datetime) -> None:

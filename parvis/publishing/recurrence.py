@@ -23,8 +23,8 @@ from django.utils import timezone
 from parvis.accounts.models import User
 from parvis.core.audit import audit
 from parvis.publishing import models
-from parvis.publishing.outgoing import text_and_link
-from parvis.publishing.parts import deliveries_plan_parts
+from parvis.publishing.media import post_media_choice, post_set_media
+from parvis.publishing.parts import delivery_prepare
 
 REPEAT_CHOICES_DAYS = (7, 14, 30)
 
@@ -96,19 +96,14 @@ def post_repeat(*, post: models.Post) -> models.Post | None:
         models.PostVariant(post=following, channel_id=v.channel_id, text=v.text)
         for v in post.variants.all()
     )
+    post_set_media(
+        post=following, choice=post_media_choice(post=post), channel_ids=[c.pk for c in channels]
+    )
     for channel in channels:
-        text, link = text_and_link(
-            text=following.text_for(channel.pk), link=following.link, channel=channel
-        )
         main = models.Delivery.objects.create(
-            workspace=post.workspace,
-            post=following,
-            channel=channel,
-            next_attempt_at=at,
-            text=text,
-            link=link,
+            workspace=post.workspace, post=following, channel=channel, next_attempt_at=at
         )
-        deliveries_plan_parts(post=following, main=main, at=at)
+        delivery_prepare(post=following, delivery=main, at=at)
     audit(
         verb="post.repeated",
         workspace=post.workspace,

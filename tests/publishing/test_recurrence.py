@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from parvis.engine.runner import run_once
 from parvis.publishing import actions
+from parvis.publishing.media import MediaChoice
 from parvis.publishing.models import Delivery, Post, PostStatus
 from parvis.publishing.outcomes import deliveries_record_outcomes
 from parvis.publishing.recurrence import next_occurrence_at, post_repeat
 from tests.publishing.test_delivery import sandbox_channel
+from tests.publishing.test_media_library import make_asset
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,30 @@ def test_the_composer_sets_the_repetition(logged_in_client, workspace):
         {"text": "Bizarre", "channels": [x.pk], "when": "now", "repeat": "3", "action": "schedule"},
     )
     assert response.status_code == 400 and Post.objects.count() == 1
+
+
+def test_the_next_occurrence_keeps_the_media_link_and_thread(workspace, user):
+    x, instagram = sandbox_channel(workspace), sandbox_channel(workspace, "sandbox_instagram")
+    photo, other = make_asset(workspace, user), make_asset(workspace, user, "autre.jpg")
+    post = actions.post_draft(
+        workspace=workspace,
+        text="Notre recette du mois",
+        channels=[x, instagram],
+        acting_user=user,
+        repeat_every_days=7,
+        link="https://lamiedoree.example/recette",
+        thread_parts=["2/ La suite"],
+        media=MediaChoice(shared=[photo], own={x.pk: [other]}),
+    )
+    actions.post_schedule(post=post, at=timezone.now(), channels=[x, instagram], acting_user=user)
+    for _turn in range(3):  # the posts, then the thread part
+        Delivery.objects.filter(post=post).exclude(state="published").update(
+            next_attempt_at=timezone.now()
+        )
+        run_once(Delivery)
+    following = Post.objects.get(repeats_from=post)
+    assert following.link == post.link and following.thread_parts == ["2/ La suite"]
+    main = {d.channel_id: d for d in Delivery.objects.filter(post=following, position=0)}
+    assert main[instagram.pk].media == [photo.pk]  # Instagram needs its image again
+    assert main[x.pk].media == [other.pk] and main[x.pk].text.endswith(post.link)
+    assert Delivery.objects.filter(post=following, position=1, state="waiting").count() == 1
