@@ -36,7 +36,9 @@ def channel_connect(
     credential.access_token = account.access_token
     if account.refresh_token:
         credential.refresh_token = account.refresh_token
+        credential.refresh_expires_at = account.refresh_expires_at
     credential.expires_at = account.expires_at
+    credential.obtained_at = timezone.now()
     credential.scopes = list(account.scopes)
     credential.save()
     if not created:

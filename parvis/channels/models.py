@@ -61,6 +61,8 @@ class Credential(models.Model):
     refresh_token = EncryptedTextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     refresh_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the network issued the access token (``Tokens.obtained_at``).
+    obtained_at = models.DateTimeField(null=True, blank=True)
     scopes = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,13 +12,14 @@ does next (see ARCHITECTURE.md, "Errors decide the next state").
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from parvis.networks import media_messages
 
@@ -94,6 +95,7 @@ class Capabilities:
     direct_messages: bool = False
     metrics: bool = True
     idempotency: bool = False  # the network de-duplicates by a client-chosen key
+    webhooks: bool = False  # the network pushes interactions (``webhook_*`` methods)
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ class ConnectedAccount:
     expires_at: datetime | None = None
     scopes: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    refresh_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,30 @@ class MetricSample:
 
 
 @dataclass(frozen=True)
+class Tokens:
+    """A channel's tokens, decrypted: what ``refresh_tokens`` reads and returns.
+
+    ``obtained_at``: when the network issued ``access_token`` (some networks let a
+    token be refreshed only once it is old enough, e.g. Instagram after 24 hours).
+    """
+
+    access_token: str
+    refresh_token: str = ""
+    expires_at: datetime | None = None
+    refresh_expires_at: datetime | None = None
+    obtained_at: datetime | None = None
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebhookItem:
+    """One interaction found in a webhook delivery, and the channel it concerns."""
+
+    channel_external_id: str
+    interaction: Interaction
+
+
+@dataclass(frozen=True)
 class ConnectStart:
     """How to begin connecting: redirect to ``authorize_url``, or show a form."""
 
@@ -294,6 +321,14 @@ class Network(ABC):
     text_rules: TextRules
     display: FeedDisplay = FeedDisplay(family="", label="")  # see ``feeds.py``
     media_rules: MediaRules = MediaRules()
+
+    def setup_problem(self) -> str | Promise:
+        """Why this installation cannot connect the network yet ("" when it can).
+
+        Real networks need the installation's own app (client id and secret, set by
+        the administrator); the connect page shows this instead of a broken button.
+        """
+        return ""
 
     @abstractmethod
     def measure_text(self, text: str, *, media_count: int = 0) -> TextMeasure:
@@ -319,6 +354,19 @@ class Network(ABC):
     async def check_health(self, channel: ChannelRef) -> None:
         """Return if the channel works; raise AuthExpired or another error if not."""
 
+    # Tokens (networks whose tokens expire override both)
+    def refresh_due(self, tokens: Tokens, *, now: datetime) -> bool:
+        """Whether ``refresh_tokens`` should run now, before the token expires."""
+        return False
+
+    async def refresh_tokens(self, channel: ChannelRef, tokens: Tokens) -> Tokens:
+        """New tokens for the channel. A refresh token the network did not replace
+        is kept by the caller. Raise AuthExpired if only reconnecting can help."""
+        raise AuthExpired(
+            _("%(network)s cannot renew this access: reconnect the channel.")
+            % {"network": self.name}
+        )
+
     # Publishing
     @abstractmethod
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult: ...
@@ -342,6 +390,32 @@ class Network(ABC):
     async def reply(
         self, channel: ChannelRef, *, to_remote_id: str, text: str, idempotency_key: str
     ) -> PublishResult: ...
+
+    async def hide_interaction(self, channel: ChannelRef, remote_id: str, *, hidden: bool) -> None:
+        """Hide (or show again) a comment on the brand's post (``hide_comments``)."""
+        raise PermanentError(
+            _("%(network)s does not let Parvis hide a comment.") % {"network": self.name}
+        )
+
+    async def delete_interaction(self, channel: ChannelRef, remote_id: str) -> None:
+        """Delete a comment on the brand's post, or the brand's own answer."""
+        raise PermanentError(
+            _("%(network)s does not let Parvis delete this message.") % {"network": self.name}
+        )
+
+    # Webhooks (``capabilities.webhooks``): the network pushes what happened
+    def webhook_challenge(self, params: Mapping[str, str]) -> str | None:
+        """The answer to a subscription handshake (a GET), or None to refuse it."""
+        return None
+
+    def webhook_verify(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether a delivery (a POST) really comes from the network: its signature
+        over the raw body, compared in constant time. False refuses it."""
+        return False
+
+    def webhook_items(self, body: bytes) -> Sequence[WebhookItem]:
+        """The interactions in a verified delivery (others are ignored)."""
+        return ()
 
     # Measuring
     @abstractmethod
