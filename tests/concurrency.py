@@ -12,8 +12,8 @@ from django.db import connection
 def slowed(function: Callable, seconds: float = 0.3) -> Callable:
     """``function``, then a pause: widens the window in which a race would happen."""
 
-    def slow(**kwargs):
-        result = function(**kwargs)
+    def slow(*args, **kwargs):
+        result = function(*args, **kwargs)
         time.sleep(seconds)
         return result
 

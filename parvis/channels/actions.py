@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ from parvis.accounts.models import User, Workspace
 from parvis.channels.models import Channel, ChannelStatus, Credential
 from parvis.channels.signals import channel_reconnected
 from parvis.core.audit import audit
+from parvis.networks import registry
 from parvis.networks.base import AuthExpired, ConnectedAccount, NetworkError
 
 
@@ -86,3 +89,42 @@ def channel_record_health(*, channel: Channel, error: NetworkError | None) -> Ch
             status=status,
         )
     return channel
+
+
+# A token issued this recently and already refused is not worth renewing.
+FRESH_TOKEN = timedelta(minutes=10)
+
+
+def credential_refresh_request(*, channel: Channel) -> bool:
+    """A network refused the channel's token: ask for a refresh, unless that cannot help.
+
+    ``channel.credential`` is the credential the refused call used. A refresh can help
+    when the network renews tokens and that token has not already failed to renew;
+    if a newer token was stored meanwhile, trying again with it is enough. Returns
+    whether trying again shortly makes sense (instead of waiting for a reconnect).
+    """
+    try:
+        network = registry.get(channel.network)
+        used = channel.credential
+    except (registry.UnknownNetwork, Credential.DoesNotExist):
+        return False
+    if not network.renews_tokens:
+        return False
+    current = Credential.objects.filter(pk=used.pk).values(
+        "obtained_at", "refresh_failed_at", "refresh_requested_at"
+    )
+    row = current.first()
+    if row is None:
+        return False
+    issued = row["obtained_at"]
+    if issued != used.obtained_at:
+        return True  # renewed since that call began: try again with the new token
+    if row["refresh_failed_at"] and (issued is None or row["refresh_failed_at"] > issued):
+        return False  # this very token could not be renewed
+    if issued is not None and timezone.now() - issued < FRESH_TOKEN:
+        return False  # a token this new was refused: renewing it again will not help
+    if row["refresh_requested_at"] is None:
+        Credential.objects.filter(pk=used.pk, refresh_requested_at__isnull=True).update(
+            refresh_requested_at=timezone.now()
+        )
+    return True

@@ -63,6 +63,12 @@ class Credential(models.Model):
     refresh_expires_at = models.DateTimeField(null=True, blank=True)
     # When the network issued the access token (``Tokens.obtained_at``).
     obtained_at = models.DateTimeField(null=True, blank=True)
+    # Renewing the token (``channels.refreshing``): asked for at once after a network
+    # refused it; one worker at a time (a lease, also the wait after a failed try);
+    # the last time the network refused to renew it.
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+    refresh_lease_until = models.DateTimeField(null=True, blank=True)
+    refresh_failed_at = models.DateTimeField(null=True, blank=True)
     scopes = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -62,10 +62,9 @@ def _network_or_none(key: str) -> Network | None:
 
 @workspace_view("channel.manage")
 def connect_pick(request: HttpRequest) -> HttpResponse:
+    networks = [(network, network.setup_problem()) for network in registry.all_networks()]
     return render(
-        request,
-        "channels/connect_pick.html",
-        {"active_nav": "settings", "networks": registry.all_networks()},
+        request, "channels/connect_pick.html", {"active_nav": "settings", "networks": networks}
     )
 
 
@@ -102,6 +101,15 @@ def _finish_or_back(
     return response
 
 
+def _setup_problem(request: HttpRequest, network: Network) -> HttpResponse | None:
+    """Back to the list with the reason when this installation cannot connect it yet."""
+    problem = network.setup_problem()
+    if not problem:
+        return None
+    messages.error(request, str(problem))
+    return redirect(_list_url(request))
+
+
 def _redirect_to_consent(
     request: HttpRequest, network: Network, start: ConnectStart
 ) -> HttpResponse:
@@ -113,6 +121,8 @@ def _redirect_to_consent(
 def connect_network(request: HttpRequest, network: str) -> HttpResponse:
     """Start connecting: a form (Sandbox) or a redirect to the network's consent page."""
     chosen = _network_or_404(network)
+    if problem := _setup_problem(request, chosen):
+        return problem
     start = chosen.connect_start(redirect_uri=_callback_uri(request, chosen))
     if start.authorize_url:
         return _redirect_to_consent(request, chosen, start)
@@ -156,6 +166,8 @@ def connect_callback(request: HttpRequest, network: str) -> HttpResponse:
 def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
     channel = channel_of_or_404(workspace=request.workspace, channel_id=channel_id)
     network = _network_or_404(channel.network)
+    if problem := _setup_problem(request, network):
+        return problem
     start = network.connect_start(redirect_uri=_callback_uri(request, network))
     if start.authorize_url:
         return _redirect_to_consent(request, network, start)

@@ -355,6 +355,11 @@ class Network(ABC):
         """Return if the channel works; raise AuthExpired or another error if not."""
 
     # Tokens (networks whose tokens expire override both)
+    @property
+    def renews_tokens(self) -> bool:
+        """Whether this network renews tokens at all (it overrides ``refresh_tokens``)."""
+        return type(self).refresh_tokens is not Network.refresh_tokens
+
     def refresh_due(self, tokens: Tokens, *, now: datetime) -> bool:
         """Whether ``refresh_tokens`` should run now, before the token expires."""
         return False

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from parvis.channels.actions import channel_record_health
+from parvis.channels.actions import channel_record_health, credential_refresh_request
 from parvis.channels.selectors import channel_ref
 from parvis.engine.runner import Call, Move, backoff
 from parvis.networks import registry
@@ -222,6 +222,8 @@ def _after_publish(delivery: Delivery, result, error: BaseException | None) -> M
         holding.hold_others(
             delivery=delivery, until=error.retry_at, scope=error.scope, reason=reason
         )
+    if isinstance(error, AuthExpired) and (renewing := _renew_token(delivery, error)):
+        return renewing
     if isinstance(error, (RateLimited, TransientError, PermanentError, AuthExpired)):
         # Refused before being applied: safe to retry (or to stop).
         return _failure(delivery, error, applied_maybe=False)
@@ -230,6 +232,31 @@ def _after_publish(delivery: Delivery, result, error: BaseException | None) -> M
     # Anything else is a bug; the request may have gone out, so the runner
     # keeps the row in ``publishing`` with its attempt: next time, it verifies.
     raise error
+
+
+# After the network refused a token it can renew: the worker renews it within
+# ``channels.refreshing.REFRESH_EVERY_SECONDS``, then the delivery tries again.
+TOKEN_RENEWAL_WAIT = timedelta(seconds=45)
+
+
+def _renew_token(delivery: Delivery, error: AuthExpired) -> Move | None:
+    """A refused token that renewing may fix: try again once it is renewed.
+
+    None when renewing cannot help (the network does not renew tokens, this token
+    already failed to renew, or the delivery has used its attempts): the channel
+    then needs reconnecting, as for any refused access.
+    """
+    if delivery.attempts + 1 >= MAX_ATTEMPTS:
+        return None
+    if not credential_refresh_request(channel=delivery.channel):
+        return None
+    return Move(
+        to=DeliveryStates.retrying,
+        retry_at=timezone.now() + TOKEN_RENEWAL_WAIT,
+        error=_("The network refused this channel's access: Parvis renews it and tries again."),
+        error_detail=error.detail or repr(error),
+        fields={"attempt_started_at": None, "attempts": delivery.attempts + 1},
+    )
 
 
 def _published(result) -> Move:
@@ -289,6 +316,12 @@ def verify(delivery: Delivery) -> Move | Call:
 @in_workspace_language
 def _after_verify(delivery: Delivery, found, error: BaseException | None) -> Move:
     if isinstance(error, AuthExpired):
+        if credential_refresh_request(channel=delivery.channel):  # look again once renewed
+            return Move(
+                retry_at=timezone.now() + TOKEN_RENEWAL_WAIT,
+                error=str(error.user_message),
+                error_detail=error.detail,
+            )
         return _failure(delivery, error, applied_maybe=False)
     if isinstance(error, RateLimited):  # the look-up met the limit: the others wait too
         holding.hold_others(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from parvis.accounts.roles import Role
 from parvis.channels.models import Channel, ChannelStatus, Credential
 from parvis.core.audit import AuditEvent
+from parvis.networks import registry
 from parvis.networks.sandbox.models import SandboxAccount
 from tests import factories
 
@@ -122,4 +123,21 @@ def test_an_unknown_network_is_not_found(logged_in_client, workspace):
 def test_an_expired_oauth_attempt_says_so(logged_in_client, workspace):
     response = logged_in_client.get(url("callback", workspace, network="sandbox_x"), follow=True)
     assert "expired" in response.content.decode()
+    assert not Channel.objects.exists()
+
+
+def test_a_network_the_installation_has_not_set_up_says_what_is_missing(
+    logged_in_client, workspace, monkeypatch
+):
+    network = registry.get("sandbox_x")
+    missing = "Set PARVIS_EXAMPLE_CLIENT_ID to connect this network."
+    monkeypatch.setattr(network, "setup_problem", lambda: missing)
+    page = logged_in_client.get(f"/w/{workspace.slug}/channels/connect/")
+    text = page.content.decode()
+    assert missing in text and "Not set up" in text
+    connect_url = f"/w/{workspace.slug}/channels/connect/sandbox_x/"
+    assert connect_url not in text  # no button that would only fail
+    assert f"/w/{workspace.slug}/channels/connect/sandbox_facebook/" in text
+    response = logged_in_client.get(connect_url, follow=True)
+    assert missing in response.content.decode()
     assert not Channel.objects.exists()

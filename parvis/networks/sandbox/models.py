@@ -16,6 +16,9 @@ class SandboxAccount(models.Model):
     handle = models.CharField(max_length=80)
     token = models.CharField(max_length=80)
     token_revoked = models.BooleanField(default=False)
+    # Like X: an access token lasts a while, a refresh token renews it (and is replaced).
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token = models.CharField(max_length=80, blank=True)
     base_followers = models.PositiveIntegerField(default=1200)
     created_at = models.DateTimeField()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from parvis.networks.base import (
     PublishResult,
     TextMeasure,
     TextRules,
+    Tokens,
     UnknownOutcome,
 )
 from parvis.networks.media_figures import (
@@ -59,6 +60,18 @@ from parvis.networks.sandbox.models import (
 from parvis.networks.textrules import measure_text
 
 PAGE_SIZE = 100
+# Like X's OAuth 2.0 tokens: two hours, renewed by the worker a while before.
+TOKEN_LIFETIME = timedelta(hours=2)
+REFRESH_MARGIN = timedelta(minutes=15)
+
+
+def _new_tokens() -> dict[str, Any]:
+    """A new access token, refresh token and expiry for an account's fields."""
+    return {
+        "token": secrets.token_urlsafe(24),
+        "refresh_token": secrets.token_urlsafe(24),
+        "token_expires_at": timezone.now() + TOKEN_LIFETIME,
+    }
 
 
 class SandboxNetwork(Network):
@@ -94,16 +107,19 @@ class SandboxNetwork(Network):
             external_id=f"{self.flavour}-{slug}-{secrets.token_hex(3)}",
             name=name,
             handle=slug.replace("-", ""),
-            token=secrets.token_urlsafe(24),
             created_at=timezone.now(),
+            **_new_tokens(),
         )
 
     def _reauthorise(self, external_id: str) -> SandboxAccount:
         account = SandboxAccount.objects.filter(external_id=external_id).first()
         if account is None:
             raise PermanentError(_("This Sandbox account no longer exists: connect a new one."))
-        account.token, account.token_revoked = secrets.token_urlsafe(24), False
-        account.save(update_fields=["token", "token_revoked"])
+        tokens = _new_tokens()
+        for name, value in tokens.items():
+            setattr(account, name, value)
+        account.token_revoked = False
+        account.save(update_fields=[*tokens, "token_revoked"])
         return account
 
     def simulate_revoked_token(self, external_id: str) -> None:
@@ -116,6 +132,8 @@ class SandboxNetwork(Network):
             name=account.name,
             handle=f"@{account.handle}",
             access_token=account.token,
+            refresh_token=account.refresh_token,
+            expires_at=account.token_expires_at,
             options={"sandbox": True},
         )
 
@@ -127,8 +145,8 @@ class SandboxNetwork(Network):
                 "network_key": self.key,
                 "name": name,
                 "handle": handle.lstrip("@"),
-                "token": secrets.token_urlsafe(24),
                 "created_at": timezone.now(),
+                **_new_tokens(),
             },
         )
         return self._connected(account)
@@ -150,7 +168,39 @@ class SandboxNetwork(Network):
             raise AuthExpired(
                 _("The Sandbox account's access was revoked or has changed: reconnect the channel.")
             )
+        if account.token_expires_at and account.token_expires_at <= timezone.now():
+            raise AuthExpired(
+                _("The Sandbox access token has expired."),
+                detail=f"expired at {account.token_expires_at.isoformat()}",
+            )
         return account
+
+    # --- Tokens ------------------------------------------------------------------
+
+    def refresh_due(self, tokens: Tokens, *, now: datetime) -> bool:
+        return tokens.expires_at is not None and tokens.expires_at - now < REFRESH_MARGIN
+
+    def _renew(self, channel: ChannelRef, tokens: Tokens) -> Tokens:
+        account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
+        if account is None or account.token_revoked or not tokens.refresh_token:
+            raise AuthExpired(_("The Sandbox refused to renew this access: reconnect the channel."))
+        if account.refresh_token != tokens.refresh_token:
+            raise AuthExpired(
+                _("The Sandbox refused to renew this access: reconnect the channel."),
+                detail="invalid_grant: this refresh token was already used or replaced",
+            )
+        fresh = _new_tokens()
+        SandboxAccount.objects.filter(pk=account.pk).update(**fresh)
+        return Tokens(
+            access_token=fresh["token"],
+            refresh_token=fresh["refresh_token"],
+            expires_at=fresh["token_expires_at"],
+            obtained_at=timezone.now(),
+        )
+
+    async def refresh_tokens(self, channel: ChannelRef, tokens: Tokens) -> Tokens:
+        await conditions.before_call()
+        return await sync_to_async(self._renew)(channel, tokens)
 
     async def check_health(self, channel: ChannelRef) -> None:
         await conditions.before_call()
