@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "parvis.notifications",
     "parvis.publishing",
     "parvis.strategy",
+    "parvis.analytics",
     "parvis.web",
 ]
 
@@ -277,6 +278,8 @@ SECURE_CSP = {
 PARVIS_PUBLISH_BATCH = env_int("PARVIS_PUBLISH_BATCH", 200)
 PARVIS_PUBLISH_PER_CHANNEL = env_int("PARVIS_PUBLISH_PER_CHANNEL", 1)
 PARVIS_PUBLISH_PER_NETWORK = env_int("PARVIS_PUBLISH_PER_NETWORK", 100)
+# How often each channel's figures (followers, views, likes...) are collected.
+PARVIS_METRICS_EVERY_MINUTES = env_int("PARVIS_METRICS_EVERY_MINUTES", 60)
 
 # --- The Sandbox network (a simulated network for trying Parvis) --------------
 # Latency range in ms, and the share of calls that fail, are rate limited, or

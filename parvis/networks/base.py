@@ -268,9 +268,26 @@ class InteractionPage:
     cursor: str  # give it back to fetch only what is newer
 
 
+# The names every network gives its figures (``MetricSample.name``), whatever the
+# network calls them: a network maps its own names to these in one table, so that
+# Parvis compares like with like. A figure with no equivalent here keeps a name of
+# its own (e.g. X's "quotes").
+METRIC_NAMES = (
+    "followers",  # the account's followers (Facebook: the Page's follows)
+    "views",  # times the post or account was shown (impressions, views)
+    "reach",  # distinct accounts that saw it
+    "likes",  # likes and reactions
+    "comments",  # comments and replies
+    "shares",  # shares and reposts
+    "saves",  # saves and bookmarks
+    "clicks",  # clicks on the post's link
+    "engagements",  # all interactions together, as the network counts them
+)
+
+
 @dataclass(frozen=True)
 class MetricSample:
-    name: str  # e.g. "followers", "reach", "likes"
+    name: str  # one of METRIC_NAMES, or a network's own figure
     value: float
     measured_at: datetime
     remote_id: str = ""  # a post's id, or "" for the account

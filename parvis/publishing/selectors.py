@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from parvis.accounts.models import Workspace
+from parvis.channels.models import Channel
 from parvis.publishing.history import HistoryEntry, history_of
 from parvis.publishing.models import Delivery, Post, PostStatus
 
@@ -162,3 +163,16 @@ def calendar_day_counts(**filters: Any) -> dict[date, list[tuple[int, str]]]:
     for post_id, at, status in posts:
         days[timezone.localdate(at)].append((post_id, status))
     return dict(days)
+
+
+def published_remote_ids(*, channel: Channel, since: datetime, limit: int) -> list[str]:
+    """The network ids of the channel's posts published since ``since``, newest first
+    (the posts themselves: not their thread parts or first comments)."""
+    published = Delivery.objects.in_workspace(channel.workspace).filter(
+        channel=channel, position=0, state="published", published_at__gte=since
+    )
+    return list(
+        published.exclude(remote_id="")
+        .order_by("-published_at")
+        .values_list("remote_id", flat=True)[:limit]
+    )

@@ -13,7 +13,6 @@ from asgiref.sync import async_to_sync
 from django.db import connection
 from django.utils import timezone
 
-from parvis.channels.actions import channel_connect
 from parvis.channels.models import ChannelStatus, Credential
 from parvis.channels.refreshing import LEASE, credential_refresh, credentials_refresh_due
 from parvis.core.audit import AuditEvent
@@ -22,17 +21,14 @@ from parvis.networks import registry
 from parvis.networks.sandbox.models import SandboxAccount, SandboxPost
 from parvis.publishing.actions import post_schedule
 from parvis.publishing.models import Delivery, Post
+from tests import factories
 from tests.concurrency import in_threads, slowed
 
 pytestmark = pytest.mark.django_db
 
 
-def sandbox_channel(workspace, key="sandbox_x"):
-    network = registry.get(key)
-    (account,) = async_to_sync(network.connect_finish)(
-        params={"account_name": "Fromagerie Lenoir"}, state={}, redirect_uri=""
-    )
-    return channel_connect(workspace=workspace, network_key=key, account=account, acting_user=None)
+def sandbox_channel(workspace, key="sandbox_x", name="Fromagerie Lenoir"):
+    return factories.make_sandbox_channel(workspace, key, name)
 
 
 def expire_soon(channel, minutes=5):
@@ -131,9 +127,7 @@ def test_a_post_refused_for_an_expired_token_goes_out_once_the_token_is_renewed(
         token_expires_at=timezone.now() - timedelta(hours=1)
     )
     post = Post.objects.create(workspace=workspace, text="Comté 24 mois : arrivage !")
-    (delivery,) = post_schedule(
-        post=post, at=timezone.now(), channels=[channel], acting_user=None
-    )
+    (delivery,) = post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
     run_once(Delivery)
     delivery.refresh_from_db()
     assert delivery.state == "retrying" and "renews it" in delivery.last_error
@@ -153,9 +147,7 @@ def test_a_freshly_renewed_token_that_is_refused_asks_for_a_reconnect(workspace)
     channel = sandbox_channel(workspace)  # its token was issued just now
     SandboxAccount.objects.filter(external_id=channel.external_id).update(token_revoked=True)
     post = Post.objects.create(workspace=workspace, text="Tomme de Savoie")
-    (delivery,) = post_schedule(
-        post=post, at=timezone.now(), channels=[channel], acting_user=None
-    )
+    (delivery,) = post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=None)
     run_once(Delivery)
     delivery.refresh_from_db()
     assert delivery.state == "needs_attention"

@@ -178,4 +178,4 @@ def test_reply_goes_out_as_a_post_and_metrics_follow_reactions():
     assert figures[("followers", "")] >= 1200
     likes = SandboxInteraction.objects.filter(post__remote_id=remote_id, kind="reaction")
     assert figures[("likes", remote_id)] == likes.count()
-    assert figures[("impressions", remote_id)] >= figures[("reach", remote_id)] > 0
+    assert figures[("views", remote_id)] >= figures[("reach", remote_id)] > 0

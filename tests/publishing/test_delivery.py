@@ -18,16 +18,13 @@ from parvis.networks.sandbox.models import SandboxAccount, SandboxPost
 from parvis.publishing.actions import post_schedule
 from parvis.publishing.models import Delivery, Post
 from parvis.publishing.states import MAX_ATTEMPTS
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def sandbox_channel(workspace, key="sandbox_x", name="La Mie Dorée"):
-    network = registry.get(key)
-    (account,) = async_to_sync(network.connect_finish)(
-        params={"account_name": name}, state={}, redirect_uri=""
-    )
-    return channel_connect(workspace=workspace, network_key=key, account=account, acting_user=None)
+    return factories.make_sandbox_channel(workspace, key, name)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The Sandbox's figures, derived from its audience's reactions so they agree.
 
-Followers grow a little every day; a post's reach and impressions follow its
+Followers grow a little every day; a post's reach and views follow its
 reactions and its age. Same inputs, same figures.
 """
 
@@ -37,10 +37,10 @@ def post_metrics(post: SandboxPost, account: SandboxAccount, now: datetime) -> l
     # Organic reach: a share of followers that saturates over the first day.
     organic = followers(account, now) * 0.08 * (1 - math.exp(-hours / 6))
     reach = int(organic + likes * 9 + comments * 25)
-    impressions = int(reach * (1.25 + 0.3 * _stable_fraction(post.remote_id, "views")))
+    views = int(reach * (1.25 + 0.3 * _stable_fraction(post.remote_id, "views")))
     shares = comments // 2 + int(likes * 0.1)
     values = {
-        "impressions": impressions,
+        "views": views,
         "reach": reach,
         "likes": likes,
         "comments": comments,
