@@ -5,6 +5,8 @@ from parvis.channels import views
 app_name = "channels"
 
 urlpatterns = [
+    # The redirect address each network's app registers (one for the installation).
+    path("connect/callback/<slug:network>/", views.oauth_callback, name="oauth_callback"),
     path("w/<slug:workspace>/channels/", views.channel_list, name="list"),
     path("w/<slug:workspace>/channels/connect/", views.connect_pick, name="connect"),
     path(

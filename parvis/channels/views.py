@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from parvis.networks import registry
 from parvis.networks.base import ConnectStart, Network, NetworkError
 
 SESSION_STATE = "parvis.connect.{network}"
+SESSION_WORKSPACE = "parvis.connect.{network}.workspace"
 
 
 def _network_or_404(key: str) -> Network:
@@ -31,9 +33,9 @@ def _list_url(request: HttpRequest) -> str:
 
 
 def _callback_uri(request: HttpRequest, network: Network) -> str:
-    path = reverse(
-        "channels:callback", kwargs={"workspace": request.workspace.slug, "network": network.key}
-    )
+    """Where the network sends people back: one address per network for the whole
+    installation (the one registered in the network's app), whatever the workspace."""
+    path = reverse("channels:oauth_callback", kwargs={"network": network.key})
     return request.build_absolute_uri(path)
 
 
@@ -114,7 +116,20 @@ def _redirect_to_consent(
     request: HttpRequest, network: Network, start: ConnectStart
 ) -> HttpResponse:
     request.session[SESSION_STATE.format(network=network.key)] = start.state
+    request.session[SESSION_WORKSPACE.format(network=network.key)] = request.workspace.slug
     return redirect(start.authorize_url)
+
+
+@login_required
+def oauth_callback(request: HttpRequest, network: str) -> HttpResponse:
+    """The address registered in the network's app: on to the workspace that began."""
+    slug = request.session.get(SESSION_WORKSPACE.format(network=network))
+    if not slug:
+        messages.error(request, _("This connection attempt has expired: start again."))
+        return redirect("/")
+    target = reverse("channels:callback", kwargs={"workspace": slug, "network": network})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @workspace_view("channel.manage")

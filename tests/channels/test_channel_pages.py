@@ -7,6 +7,7 @@ from parvis.accounts.roles import Role
 from parvis.channels.models import Channel, ChannelStatus, Credential
 from parvis.core.audit import AuditEvent
 from parvis.networks import registry
+from parvis.networks.base import ConnectStart
 from parvis.networks.sandbox.models import SandboxAccount
 from tests import factories
 
@@ -140,4 +141,47 @@ def test_a_network_the_installation_has_not_set_up_says_what_is_missing(
     assert f"/w/{workspace.slug}/channels/connect/sandbox_facebook/" in text
     response = logged_in_client.get(connect_url, follow=True)
     assert missing in response.content.decode()
+    assert not Channel.objects.exists()
+
+
+def test_every_workspace_shares_one_redirect_address_per_network(
+    logged_in_client, workspace, monkeypatch
+):
+    """The network's app registers one redirect address for the installation; the
+    person lands back in the workspace where they began."""
+    network = registry.get("sandbox_x")
+    seen: dict = {}
+    real_finish = network.connect_finish
+
+    def start(*, redirect_uri):
+        seen["start"] = redirect_uri
+        return ConnectStart(authorize_url="https://consent.example/authorize", state={"n": "42"})
+
+    async def finish(*, params, state, redirect_uri):
+        seen["finish"] = (params, state, redirect_uri)
+        return await real_finish(
+            params={"account_name": "Cave Saint-Roch"}, state={}, redirect_uri=""
+        )
+
+    monkeypatch.setattr(network, "connect_start", start)
+    monkeypatch.setattr(network, "connect_finish", finish)
+    consent = logged_in_client.get(url("connect_network", workspace, network="sandbox_x"))
+    assert consent.status_code == 302 and consent["Location"].startswith("https://consent.")
+    assert seen["start"] == "http://testserver/connect/callback/sandbox_x/"
+    back = logged_in_client.get("/connect/callback/sandbox_x/?code=c0de&state=42")
+    assert back.status_code == 302
+    assert back["Location"] == (
+        f"/w/{workspace.slug}/channels/callback/sandbox_x/?code=c0de&state=42"
+    )
+    done = logged_in_client.get(back["Location"], follow=True)
+    assert "Connected: Cave Saint-Roch." in done.content.decode()
+    params, state, redirect_uri = seen["finish"]
+    assert params["code"] == "c0de" and state == {"n": "42"}
+    assert redirect_uri == seen["start"]  # the token exchange names the same address
+    assert Channel.objects.get(workspace=workspace).name == "Cave Saint-Roch"
+
+
+def test_a_redirect_with_no_attempt_under_way_says_it_expired(logged_in_client, workspace):
+    response = logged_in_client.get("/connect/callback/sandbox_x/?code=x", follow=True)
+    assert "expired" in response.content.decode()
     assert not Channel.objects.exists()
