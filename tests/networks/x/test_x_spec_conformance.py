@@ -50,7 +50,15 @@ def _validator(pointer: str) -> Draft4Validator:
     return Draft4Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=_registry())
 
 
-def check_response(template: str, response: httpx.Response) -> None:
+# The spec marks ``meta`` required in the media upload answers, yet defines no such
+# property and X's documented answers (INIT, APPEND, FINALIZE, STATUS) carry none: the
+# test server answers as the docs show, and this one error is forgiven there.
+MEDIA_META_QUIRK = "'meta' is a required property"
+
+
+def check_response(
+    template: str, response: httpx.Response, *, media_meta_quirk: bool = False
+) -> None:
     """Validate ``response`` against the spec's schema for its path template and status."""
     method = response.request.method.lower()
     responses = _spec()["paths"][template][method]["responses"]
@@ -62,6 +70,8 @@ def check_response(template: str, response: httpx.Response) -> None:
     path, media = template.replace("/", "~1"), media_type.replace("/", "~1")
     pointer = f"/paths/{path}/{method}/responses/{key}/content/{media}/schema"
     errors = sorted(_validator(pointer).iter_errors(response.json()), key=str)
+    if media_meta_quirk:
+        errors = [e for e in errors if e.message != MEDIA_META_QUIRK]
     assert not errors, f"{method} {template} {status}: {[e.message for e in errors]}"
 
 
