@@ -302,6 +302,12 @@ PARVIS_SANDBOX_AUDIENCE_SECONDS = env_int("PARVIS_SANDBOX_AUDIENCE_SECONDS", 30)
 # --- Real networks -------------------------------------------------------------
 # Where the X API v2 answers (tests and benchmarks point it at tests/servers/x).
 PARVIS_X_API_BASE_URL = env_str("PARVIS_X_API_BASE_URL", "https://api.x.com").rstrip("/")
+# The installation's X app (developer portal: OAuth 2.0, "Web App" = confidential client).
+# Without a client id, X cannot be connected and the connect page says so.
+PARVIS_X_CLIENT_ID = env_str("PARVIS_X_CLIENT_ID", "")
+PARVIS_X_CLIENT_SECRET = env_secret("PARVIS_X_CLIENT_SECRET")  # or PARVIS_X_CLIENT_SECRET_FILE
+# X's consent page (the token endpoint is PARVIS_X_API_BASE_URL + /2/oauth2/token).
+PARVIS_X_AUTHORIZE_URL = env_str("PARVIS_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 # Networks whose connector works but cannot be connected from the interface yet:
 # listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
 PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")

@@ -126,3 +126,13 @@ def x_limits(x_server: XServer) -> Iterator[XServer]:
         processing_fails=False,
         redirect_uris="",
     )
+
+
+@pytest.fixture
+def x_app(x_server: XServer, settings) -> XServer:
+    """This installation's X app is set up, and X is the test server."""
+    settings.PARVIS_X_CLIENT_ID = "parvis-test-client"
+    settings.PARVIS_X_CLIENT_SECRET = "parvis-test-secret"
+    settings.PARVIS_X_AUTHORIZE_URL = f"{x_server.base_url}/i/oauth2/authorize"
+    settings.PARVIS_X_API_BASE_URL = x_server.base_url
+    return x_server
