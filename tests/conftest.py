@@ -60,7 +60,7 @@ def logged_in_client(client, user):
 
 @pytest.fixture
 def x_registered(settings, monkeypatch) -> None:
-    """The X preview network loaded in this process too (the registry is rebuilt)."""
+    """The registry rebuilt in this process (X is built in; the setting is harmless)."""
     settings.PARVIS_PREVIEW_NETWORKS = ["x"]
     monkeypatch.setattr(registry, "_networks", {})
     monkeypatch.setattr(registry, "_preview_keys", set())
