@@ -209,6 +209,9 @@ async def test_tweets(request: Request) -> Response:
             "shown": t.shown,
             "in_reply_to_id": t.in_reply_to_id,
             "deleted": t.deleted,
+            "hidden": t.hidden,
+            "media_keys": list(t.media_keys),
+            "quote_id": t.quote_id,
             "created_at": t.created_at.isoformat(),
         }
         for t in state.tweets.values()
