@@ -318,6 +318,7 @@ def build_app(config: Config | None = None) -> DroppingApp:
         Route("/_test/consent", conversations.test_consent, methods=["POST"]),
         Route("/_test/clock", conversations.test_clock, methods=["POST"]),
         Route("/_test/metrics", conversations.test_metrics, methods=["POST"]),
+        Route("/_test/requests", conversations.test_requests),
         Route("/_test/stats", test_stats),
         Route("/_test/tweets", test_tweets),
         Route("/_test/tokens", test_tokens, methods=["POST"]),

@@ -143,3 +143,11 @@ async def test_metrics(request: Request) -> Response:
         return JSONResponse({"error": "no such tweet or user"}, 404)
     target.metrics.update({k: int(v) for k, v in body["metrics"].items()})
     return JSONResponse({"metrics": target.metrics})
+
+
+async def test_requests(request: Request) -> Response:
+    """The API requests received with one of these Bearer tokens (``?token=a&token=b``)."""
+    state: State = request.app.state.x
+    tokens = set(request.query_params.getlist("token"))
+    rows = [r for r in state.requests if not tokens or r["token"] in tokens]
+    return JSONResponse({"requests": rows})

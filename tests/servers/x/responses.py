@@ -62,6 +62,7 @@ def api(endpoint: str, handler: Handler) -> Callable[[Request], Awaitable[Respon
         config = state.config
         state.counters["requests"] += 1
         state.counters[f"{request.method} {request.url.path}"] += 1
+        await state.note_request(request)
         if config.latency_ms:
             await asyncio.sleep(config.latency_ms / 1000)
         fault = state.take_fault(request.url.path)

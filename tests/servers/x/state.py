@@ -229,6 +229,8 @@ class State:
     consents: deque[tuple[str, str, str]] = field(default_factory=deque)  # (user, name, answer)
     media: dict[str, Media] = field(default_factory=dict)
     clock_offset: float = 0.0  # /_test/clock moves time forward (token expiry)
+    # Every API request as received, for the tests that check them against the spec.
+    requests: deque[dict] = field(default_factory=lambda: deque(maxlen=20_000))
 
     def __post_init__(self) -> None:
         self.random.seed(self.config.seed)
@@ -263,6 +265,20 @@ class State:
         if match := _TOKEN_RE.match(token):
             return self.register_token(token, match[1])
         return None
+
+    async def note_request(self, request) -> None:
+        """Keep what a client sent (method, path, query, body) for ``/_test/requests``."""
+        body = await request.body()  # Starlette keeps it for the handler
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": list(request.query_params.multi_items()),
+                "content_type": request.headers.get("content-type", ""),
+                "body": body.decode("latin-1"),
+                "token": request.headers.get("authorization", "").partition(" ")[2],
+            }
+        )
 
     # --- Faults and limits -----------------------------------------------------
 
