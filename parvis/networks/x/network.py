@@ -253,6 +253,8 @@ class X(Network):
     @staticmethod
     def _same_text(remote: str, wanted: str, request: PublishRequest) -> bool:
         text = normalise(remote)
+        if request.media:  # X gives a post with media back with the media's t.co link last
+            text = text.removesuffix(_URL_MARK).rstrip()
         if text == wanted:
             return True
         # A reply may come back with the @names it answers before the text.

@@ -115,11 +115,11 @@ def test_a_thread_with_an_image_and_a_quote(x, x_server, tmp_path):
 
 
 def test_mentions_and_replies_become_interactions_newer_than_the_cursor(x, x_server):
-    brand = x_server.new_channel(username="fournil")
+    brand = x_server.new_channel(username="fournilcursor")
     fan = x_server.new_channel(username="gourmande")
     post = async_to_sync(x.publish)(brand, PublishRequest(text="Croissants !", idempotency_key="k"))
     reply_id = x_server.post_as(fan, "J'arrive", reply_to=post.remote_id)
-    mention_id = x_server.post_as(fan, "Le meilleur pain : @fournil")
+    mention_id = x_server.post_as(fan, "Le meilleur pain : @fournilcursor")
     page = async_to_sync(x.fetch_interactions)(brand)
     by_id = {i.remote_id: i for i in page.items}
     assert set(by_id) == {reply_id, mention_id}
@@ -131,7 +131,7 @@ def test_mentions_and_replies_become_interactions_newer_than_the_cursor(x, x_ser
     assert mention.created_at <= datetime.now(UTC)
     assert page.cursor == mention_id
     assert async_to_sync(x.fetch_interactions)(brand, cursor=page.cursor).items == ()
-    later = x_server.post_as(fan, "@fournil encore !")
+    later = x_server.post_as(fan, "@fournilcursor encore !")
     newer = async_to_sync(x.fetch_interactions)(brand, cursor=page.cursor)
     assert [i.remote_id for i in newer.items] == [later] and newer.cursor == later
 
@@ -221,3 +221,18 @@ def test_errors_while_uploading_or_reading_are_never_unknown_outcomes(x, x_serve
         async_to_sync(x.fetch_metrics)(channel)
     assert limited.value.scope == "channel" and limited.value.retry_at > datetime.now(UTC)
     assert x_server.tweets(channel.external_id) == []
+
+
+def test_a_post_with_media_is_found_after_a_lost_answer(x, x_server, tmp_path):
+    """X gives such a post back with the media's t.co link after the text."""
+    channel = x_server.new_channel()
+    image = MediaItem(_file(tmp_path, "a.png", 800), "image/png")
+    request = PublishRequest(text="Perdu puis retrouvé", idempotency_key="k", media=(image,))
+    since = datetime.now(UTC)
+    x_server.queue("lost", path="/2/tweets")
+    with pytest.raises(UnknownOutcome):
+        async_to_sync(x.publish)(channel, request)
+    (tweet,) = x_server.tweets(channel.external_id)
+    assert tweet["shown"].startswith("Perdu puis retrouvé https://t.co/")
+    found = async_to_sync(x.find_published)(channel, request, since=since)
+    assert found is not None and found.remote_id == tweet["id"]

@@ -361,6 +361,9 @@ class State:
         now = datetime.now(UTC)
         tweet = Tweet(str(self.next_id), user.id, text, self.shown(text), now, in_reply_to_id)
         tweet.quote_id, tweet.media_keys = quote_id, media_keys
+        if media_keys:  # X adds the media's own t.co link at the end of the text
+            slug = "".join(self.random.choices(_SLUG, k=10))
+            tweet.shown = f"{tweet.shown} https://t.co/{slug}".lstrip()
         target = self.tweets.get(in_reply_to_id)
         if target is not None:
             tweet.conversation_id = target.conversation_id or target.id
