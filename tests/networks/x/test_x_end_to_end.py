@@ -7,6 +7,7 @@ process (the browser's trip to X's consent page is made with httpx).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,7 +17,8 @@ from django.utils import timezone
 from parvis.analytics.actions import collections_ensure
 from parvis.analytics.models import MetricsCollection
 from parvis.analytics.snapshots import MetricSnapshot
-from parvis.channels.models import Channel
+from parvis.channels.models import Channel, ChannelStatus
+from parvis.channels.refreshing import credentials_refresh_due
 from parvis.channels.selectors import channel_ref
 from parvis.engine.runner import run_once
 from parvis.networks import registry
@@ -126,3 +128,35 @@ def test_refusing_on_x_consent_page_connects_nothing(logged_in_client, workspace
     page = logged_in_client.get(f"{back.path}?{back.query}", follow=True)
     assert "X did not grant access (access_denied)" in page.content.decode()
     assert not Channel.objects.filter(network="x").exists()
+
+
+def test_the_worker_renews_x_tokens_before_they_expire_and_keeps_the_newest(
+    logged_in_client, workspace, x_ready
+):
+    server = x_ready
+    connect_through_parvis(logged_in_client, workspace, server, "8300000003", "renouveau")
+    channel = Channel.objects.get(workspace=workspace, network="x")
+    first = channel.credential
+    assert credentials_refresh_due() == 0  # two hours left: not yet
+    later = first.expires_at - timedelta(minutes=10)
+    assert credentials_refresh_due(now=later) == 1
+    renewed = Channel.objects.get(pk=channel.pk).credential
+    assert renewed.refresh_token != first.refresh_token
+    assert renewed.access_token != first.access_token
+    async_to_sync(registry.get("x").check_health)(channel_ref(channel=renewed.channel))
+
+    # The refresh token is spent elsewhere (say, a restored backup): X refuses it.
+    form = {"grant_type": "refresh_token", "refresh_token": renewed.refresh_token}
+    server.http.post(
+        "/2/oauth2/token", data=form, auth=("parvis-test-client", "parvis-test-secret")
+    ).raise_for_status()
+    assert credentials_refresh_due(now=renewed.expires_at - timedelta(minutes=10)) == 0
+    channel = Channel.objects.get(pk=channel.pk)
+    assert channel.status == ChannelStatus.NEEDS_RECONNECT
+    assert "reconnect the channel" in channel.status_reason
+
+    # Reconnecting through the same pages gives the channel working tokens again.
+    connect_through_parvis(logged_in_client, workspace, server, "8300000003", "renouveau")
+    channel = Channel.objects.get(pk=channel.pk)
+    assert channel.status != ChannelStatus.NEEDS_RECONNECT
+    async_to_sync(registry.get("x").check_health)(channel_ref(channel=channel))
