@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.urls import reverse
 from django.utils import timezone
 
 from parvis.channels.models import Channel
 from parvis.engine.runner import run_once
-from parvis.networks.base import MediaItem, PublishRequest
 from parvis.networks.sandbox.models import SandboxPost
 from parvis.publishing import actions
 from parvis.publishing.delivering import _request
@@ -204,23 +202,6 @@ def test_autosave_keeps_the_media(logged_in_client, workspace, photo, instagram)
     assert draft.media_for(None) == [] and draft.media_for(instagram.pk) == [photo]
     edit = logged_in_client.get(url(workspace, "post_edit", post_id=draft.pk)).content.decode()
     assert f'name="media_{instagram.pk}" value="{photo.pk}"' in edit
-
-
-def test_x_says_before_scheduling_that_it_cannot_send_media_and_never_sends_text_alone(
-    workspace, photo, user, settings
-):
-    from parvis.networks.x.network import X
-
-    x = X()
-    (problem,) = x.check_media([photo.as_item()])
-    assert "cannot send images or videos to X yet" in str(problem.message)
-    request = PublishRequest(
-        text="Brioche", idempotency_key="k", media=(MediaItem(photo.file.path, "image/jpeg"),)
-    )
-    from parvis.networks.base import PermanentError
-
-    with pytest.raises(PermanentError, match="cannot send images or videos to X yet"):
-        async_to_sync(x.publish)(None, request)
 
 
 def test_a_delivery_whose_media_was_removed_fails_instead_of_publishing_text_alone(
