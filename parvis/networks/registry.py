@@ -19,6 +19,7 @@ BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxFacebook",
     "parvis.networks.sandbox.network.SandboxInstagram",
     "parvis.networks.sandbox.network.SandboxX",
+    "parvis.networks.facebook.network.Facebook",
 )
 
 # Connectors that publish but cannot be connected from the interface yet (no OAuth
