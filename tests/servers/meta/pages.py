@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tests.servers.meta.graph import error_response, graph, invalid, not_found
+from tests.servers.meta.graph import Upload, error_response, graph, invalid, not_found
 from tests.servers.meta.page_state import (
     PAGE_INSIGHTS,
     POST_INSIGHTS,
@@ -245,18 +245,17 @@ async def create_post(state: State, page_id: str, params: dict[str, Any]) -> Res
     return JSONResponse({"id": post.id})
 
 
-async def _source(params: dict[str, Any], url_field: str) -> str | None:
+def _source(params: dict[str, Any], url_field: str) -> str | None:
     upload = params.get("source")
-    if upload is not None and hasattr(upload, "read"):
-        data = await upload.read()
-        return f"upload:{len(data)}" if data else None
+    if isinstance(upload, Upload):
+        return f"upload:{len(upload.data)}" if upload.data else None
     url = str(params.get(url_field, ""))
     return url if url.startswith(("http://", "https://")) else None
 
 
 async def create_photo(state: State, page_id: str, params: dict[str, Any]) -> Response:
     fb = content(state)
-    source = await _source(params, "url")
+    source = _source(params, "url")
     if source is None:
         return error_response(324, "(#324) Requires upload file", status=400)
     published = str(params.get("published", "true")).lower() != "false"
@@ -281,7 +280,7 @@ async def create_photo(state: State, page_id: str, params: dict[str, Any]) -> Re
 
 async def create_video(state: State, page_id: str, params: dict[str, Any]) -> Response:
     fb = content(state)
-    source = await _source(params, "file_url")
+    source = _source(params, "file_url")
     if source is None:
         return error_response(
             100, "(#100) No file or file_url was provided for the video", status=400
