@@ -9,14 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parvis.networks.base import (
-    MediaItem,
-    PermanentError,
-    PublishRequest,
-    RateLimited,
-    TransientError,
-    UnknownOutcome,
-)
+from parvis.networks import base
+from parvis.networks.base import MediaItem, PermanentError, PublishRequest
 
 
 def request(text: str, **extra) -> PublishRequest:
@@ -104,7 +98,7 @@ def test_a_duplicate_post_is_refused_with_a_sentence(page):
 def test_a_lost_answer_is_verified_in_published_posts(page):
     since = timezone.now() - timedelta(seconds=1)
     page.server.queue({"action": "lost"}, path=f"/{page.channel.external_id}/feed")
-    with pytest.raises(UnknownOutcome):
+    with pytest.raises(base.UnknownOutcome):
         page.call("publish", page.channel, request("Did it go?"))
     found = page.call("find_published", page.channel, request("Did  it go?"), since=since)
     assert found is not None and found.remote_id == posts(page)[0]["id"]
@@ -130,10 +124,10 @@ def test_rate_limits_and_trouble_reach_the_contract(page):
     }
     header = {"X-Business-Use-Case-Usage": json.dumps(usage)}
     page.server.queue({"code": 32, "headers": header}, path=feed)
-    with pytest.raises(RateLimited, match="about 9 minutes"):
+    with pytest.raises(base.RateLimited, match="about 9 minutes"):
         page.call("publish", page.channel, request("Slow down"))
     page.server.queue({"code": 2}, path=feed)
-    with pytest.raises(TransientError, match="temporary trouble"):
+    with pytest.raises(base.TransientError, match="temporary trouble"):
         page.call("publish", page.channel, request("Trouble"))
 
 
