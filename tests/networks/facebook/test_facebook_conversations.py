@@ -104,29 +104,22 @@ def test_page_and_post_figures_under_parvis_names(page):
     post_id = publish(page, "Counted")
     comment(page, post_id, "one")
     page_id = page.channel.external_id
-    page.server.http.post(
-        "/_test/fb/insights",
-        json={
-            "object_id": page_id,
-            "values": {
-                "page_follows": 420,
-                "page_media_view": 9000,
-                "page_total_media_view_unique": 3100,
-            },
+    insights = {
+        page_id: {
+            "page_follows": 420,
+            "page_media_view": 9000,
+            "page_total_media_view_unique": 3100,
         },
-    )
-    page.server.http.post(
-        "/_test/fb/insights",
-        json={
-            "object_id": post_id,
-            "values": {
-                "post_media_view": 800,
-                "post_total_media_view_unique": 610,
-                "post_reactions_by_type_total": {"like": 30, "love": 4},
-                "post_clicks": 12,
-            },
+        post_id: {
+            "post_media_view": 800,
+            "post_total_media_view_unique": 610,
+            "post_reactions_by_type_total": {"like": 30, "love": 4},
+            "post_clicks": 12,
         },
-    )
+    }
+    for object_id, values in insights.items():
+        body = {"object_id": object_id, "values": values}
+        page.server.http.post("/_test/fb/insights", json=body).raise_for_status()
     samples = page.call("fetch_metrics", page.channel, remote_ids=[post_id])
     account = {s.name: s.value for s in samples if not s.remote_id}
     post = {s.name: s.value for s in samples if s.remote_id == post_id}
