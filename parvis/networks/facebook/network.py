@@ -155,7 +155,7 @@ class Facebook(base.Network):
         self, channel: ChannelRef, request: PublishRequest, *, since: datetime
     ) -> PublishResult | None:
         """The Page's oldest post (or the post's comment) since ``since`` with the text."""
-        wanted = normalise(request.text)
+        wanted = normalise(posting.text_with_link(request))
         if request.part == "comment":
             edge = f"{request.reply_to_id}/comments"
             fields = "id,message,created_time,from"

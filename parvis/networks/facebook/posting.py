@@ -65,6 +65,15 @@ def _post_id(answer: GraphAnswer, *keys: str) -> str:
     return ""
 
 
+def text_with_link(request: PublishRequest) -> str:
+    """A post with media cannot show a link card: the link goes at the end of the text
+    (unless the text has it already), where Facebook makes it clickable."""
+    link = request.link.strip()
+    if not link or not request.media or link in request.text:
+        return request.text
+    return f"{request.text.rstrip()}\n\n{link}"
+
+
 async def publish_post(
     graph: GraphClient, channel: ChannelRef, request: PublishRequest
 ) -> GraphAnswer:
@@ -83,19 +92,19 @@ async def publish_post(
         )
     videos = [m for m in request.media if m.kind == "video"]
     if videos:
-        fields = {"description": request.text}
+        fields = {"description": text_with_link(request)}
         return await _with_media(
             graph, f"{page}/videos", channel, videos[0], fields, url_field="file_url", write=True
         )
     if len(request.media) == 1:
-        fields = {"caption": request.text, "published": "true"}
+        fields = {"caption": text_with_link(request), "published": "true"}
         if request.media[0].alt_text:
             fields["alt_text_custom"] = request.media[0].alt_text
         return await _with_media(
             graph, f"{page}/photos", channel, request.media[0], fields, url_field="url", write=True
         )
-    data: dict[str, str] = {"message": request.text}
-    if request.link:
+    data: dict[str, str] = {"message": text_with_link(request)}
+    if request.link and not request.media:
         data["link"] = request.link
     for position, item in enumerate(request.media):
         # Unpublished photos show nowhere until attached: sending one again is harmless.

@@ -142,3 +142,10 @@ def test_a_missing_file_is_explained(page, tmp_path):
     gone = MediaItem(str(tmp_path / "gone.jpg"), "image/jpeg")
     with pytest.raises(PermanentError, match="media file of this post is missing"):
         page.call("publish", page.channel, request("Lost photo", media=(gone,)))
+
+
+def test_a_link_with_photos_goes_in_the_text(page, tmp_path):
+    media = (photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg"))
+    page.call("publish", page.channel, request("Menu", media=media, link="https://ex.org/m"))
+    (post,) = posts(page)
+    assert (post["message"], post["link"]) == ("Menu\n\nhttps://ex.org/m", "")
