@@ -9,6 +9,7 @@ import httpx
 import pytest
 from asgiref.sync import async_to_sync
 
+from parvis.channels.models import Channel
 from parvis.networks import registry
 from parvis.networks.base import ChannelRef
 from parvis.networks.facebook.network import Facebook
@@ -50,3 +51,22 @@ def page(meta_server, facebook) -> ConnectedPage:
     )
     channel = ChannelRef(account.external_id, account.access_token, account.options)
     return ConnectedPage(facebook, channel, meta_server)
+
+
+def connect_page(client, workspace, meta_server) -> Channel:
+    """Through Parvis's views: the connect button, Meta's dialog, the shared callback."""
+    meta_server.add_person("Ana Dupont", [{"name": "Boulangerie Test", "followers": 420}])
+    start = client.get(f"/w/{workspace.slug}/channels/connect/facebook/")
+    assert start.status_code == 302 and start["Location"].startswith(meta_server.base_url)
+    dialog = httpx.get(start["Location"], follow_redirects=False)
+    back = urlsplit(dialog.headers["location"])
+    assert back.path == "/connect/callback/facebook/"
+    onward = client.get(f"{back.path}?{back.query}")
+    done = client.get(onward["Location"], follow=True)
+    assert "Connected: Boulangerie Test." in done.content.decode()
+    return Channel.objects.get(workspace=workspace, network="facebook")
+
+
+@pytest.fixture
+def channel(logged_in_client, workspace, meta_server) -> Channel:
+    return connect_page(logged_in_client, workspace, meta_server)

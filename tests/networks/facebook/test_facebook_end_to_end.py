@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from asgiref.sync import async_to_sync
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +15,7 @@ from django.utils import timezone
 
 from parvis.analytics.actions import collections_ensure
 from parvis.analytics.models import MetricsCollection, MetricSnapshot
-from parvis.channels.models import Channel, ChannelStatus
+from parvis.channels.models import ChannelStatus
 from parvis.channels.selectors import channel_ref
 from parvis.engine.runner import run_once
 from parvis.networks import registry
@@ -28,25 +26,6 @@ from parvis.publishing.uploads import media_upload
 from tests.publishing.media_files import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def connect_page(client, workspace, meta_server) -> Channel:
-    """Through Parvis's views: the connect button, Meta's dialog, the shared callback."""
-    meta_server.add_person("Ana Dupont", [{"name": "Boulangerie Test", "followers": 420}])
-    start = client.get(f"/w/{workspace.slug}/channels/connect/facebook/")
-    assert start.status_code == 302 and start["Location"].startswith(meta_server.base_url)
-    dialog = httpx.get(start["Location"], follow_redirects=False)
-    back = urlsplit(dialog.headers["location"])
-    assert back.path == "/connect/callback/facebook/"
-    onward = client.get(f"{back.path}?{back.query}")
-    done = client.get(onward["Location"], follow=True)
-    assert "Connected: Boulangerie Test." in done.content.decode()
-    return Channel.objects.get(workspace=workspace, network="facebook")
-
-
-@pytest.fixture
-def channel(logged_in_client, workspace, meta_server) -> Channel:
-    return connect_page(logged_in_client, workspace, meta_server)
 
 
 def schedule(workspace, user, channel, text: str, photos: int = 0, first_comment: str = ""):
