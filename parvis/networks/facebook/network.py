@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +47,11 @@ SCOPES = (
     "business_management",
 )
 VERIFY_PAGE_SIZE = "100"
+# Parvis's media are files it uploads (they have no public address): a video goes in
+# one request to /videos, which takes up to 1 GB (larger ones need Meta's resumable
+# upload, which asks for a user token of one of the app's own developers).
+DIRECT_VIDEO_BYTES = 1024 * 1024 * 1024
+FACEBOOK_CONNECTOR_MEDIA_RULES = replace(FACEBOOK_MEDIA_RULES, max_video_bytes=DIRECT_VIDEO_BYTES)
 
 
 def normalise(text: str) -> str:
@@ -58,7 +64,7 @@ class Facebook(base.Network):
     icon = "facebook"
     display = feeds.FACEBOOK
     text_rules = base.TextRules(max_length=63_206, max_media=10)
-    media_rules = FACEBOOK_MEDIA_RULES
+    media_rules = FACEBOOK_CONNECTOR_MEDIA_RULES
     capabilities = base.Capabilities(
         link_card=True, first_comment=True, hide_comments=True, webhooks=True
     )
@@ -134,8 +140,9 @@ class Facebook(base.Network):
 
     async def publish(self, channel: ChannelRef, request: PublishRequest) -> PublishResult:
         measure = self.measure_text(request.text, media_count=len(request.media))
-        if not measure.valid:
-            raise base.PermanentError(measure.problems[0].message, detail="checked before sending")
+        problems = measure.problems + self.check_media(request.media)
+        if problems:
+            raise base.PermanentError(problems[0].message, detail="checked before sending")
         answer = await posting.publish_post(self.graph, channel, request)
         remote_id = posting.new_post_id(answer)
         if not remote_id:

@@ -149,3 +149,13 @@ def test_a_link_with_photos_goes_in_the_text(page, tmp_path):
     page.call("publish", page.channel, request("Menu", media=media, link="https://ex.org/m"))
     (post,) = posts(page)
     assert (post["message"], post["link"]) == ("Menu\n\nhttps://ex.org/m", "")
+
+
+def test_a_video_too_heavy_to_upload_at_once_is_refused_before_sending(page, facebook):
+    heavy = MediaItem("/nowhere/big.mp4", "video/mp4", size_bytes=2 * 1024**3, duration_s=60)
+    (problem,) = facebook.check_media((heavy,))
+    assert problem.code == "media_too_heavy"
+    with pytest.raises(PermanentError) as refused:
+        page.call("publish", page.channel, request("Too big", media=(heavy,)))
+    assert str(refused.value.user_message) == str(problem.message)
+    assert posts(page) == []
