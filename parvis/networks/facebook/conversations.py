@@ -59,10 +59,27 @@ def _interaction(comment: dict[str, Any], post_id: str) -> Interaction:
     )
 
 
+def read_cursor(cursor: str) -> tuple[int, set[str]]:
+    """``"<epoch>:<id>,<id>"``: the newest second seen and the comments seen in it
+    (Graph times have whole seconds: two comments may share the cursor's second)."""
+    moment, _, seen = cursor.partition(":")
+    return (int(moment) if moment.isdigit() else 0), {i for i in seen.split(",") if i}
+
+
+def make_cursor(since: int, seen: set[str], found: list[Interaction]) -> str:
+    if not found:
+        return f"{since}:{','.join(sorted(seen))}" if since else ""
+    newest = int(found[-1].created_at.timestamp())
+    at_newest = {i.remote_id for i in found if int(i.created_at.timestamp()) == newest}
+    if newest == since:
+        at_newest |= seen
+    return f"{newest}:{','.join(sorted(at_newest))}"
+
+
 async def fetch_comments(graph: GraphClient, channel: ChannelRef, cursor: str) -> InteractionPage:
-    """Comments and replies newer than ``cursor`` (epoch seconds of the newest seen),
-    on the Page's recent posts; the Page's own answers are left out."""
-    since = int(cursor) if cursor.isdigit() else 0
+    """Comments and replies on the Page's recent posts that the cursor has not seen;
+    the Page's own answers are left out."""
+    since, seen = read_cursor(cursor)
     token = channel.access_token
     posts = await graph.get(
         f"{channel.external_id}/published_posts",
@@ -78,11 +95,12 @@ async def fetch_comments(graph: GraphClient, channel: ChannelRef, cursor: str) -
         comments = await graph.pages(f"{post['id']}/comments", token=token, params=params)
         for comment in comments:
             item = _interaction(comment, str(post["id"]))
-            if item.author_id != channel.external_id and item.created_at.timestamp() > since:
+            moment = int(item.created_at.timestamp())
+            new = moment > since or (moment == since and item.remote_id not in seen)
+            if item.author_id != channel.external_id and new:
                 found.append(item)
     found.sort(key=lambda item: item.created_at)
-    newest = max([since, *(int(item.created_at.timestamp()) for item in found)])
-    return InteractionPage(tuple(found), str(newest) if newest else cursor)
+    return InteractionPage(tuple(found), make_cursor(since, seen, found))
 
 
 def webhook_items(body: bytes) -> Sequence[WebhookItem]:

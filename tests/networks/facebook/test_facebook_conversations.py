@@ -138,3 +138,19 @@ def test_a_retired_metric_name_is_a_clear_refusal(page, settings):
     settings.PARVIS_FACEBOOK_PAGE_METRICS = {"page_impressions": "views"}
     with pytest.raises(PermanentError, match="valid insights metric"):
         page.call("fetch_metrics", page.channel)
+
+
+def test_two_comments_in_the_same_second_are_both_found_once(page):
+    post_id = publish(page, "Same second")
+    page.server.http.post("/_test/fb/clock", json={"epoch": 1_900_000_000})
+    try:
+        first = comment(page, post_id, "First")
+        batch = page.call("fetch_interactions", page.channel)
+        second = comment(page, post_id, "Second, same second")
+        again = page.call("fetch_interactions", page.channel, cursor=batch.cursor)
+        last = page.call("fetch_interactions", page.channel, cursor=again.cursor)
+    finally:
+        page.server.http.post("/_test/fb/clock", json={"epoch": 0})
+    assert [i.remote_id for i in batch.items] == [first["id"]]
+    assert [i.remote_id for i in again.items] == [second["id"]]
+    assert last.items == ()
