@@ -22,6 +22,7 @@ BUILT_IN = (
     # Real networks: offered on the connect page, greyed with their ``setup_problem``
     # until the administrator sets up the installation's app (client id and secret).
     "parvis.networks.x.network.X",
+    "parvis.networks.facebook.network.Facebook",
 )
 
 # Connectors that publish but cannot be connected from the interface yet (no OAuth
