@@ -234,6 +234,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # The largest image or video the media library takes, in MB (networks have their own
 # limits, checked per channel in the composer).
 PARVIS_MEDIA_MAX_MB = env_int("PARVIS_MEDIA_MAX_MB", 512)
+# How long a media file's public address (for networks that fetch media, like
+# Instagram) stays valid: ``PARVIS_BASE_URL/media/public/<signed token>/``.
+PARVIS_PUBLIC_MEDIA_HOURS = env_int("PARVIS_PUBLIC_MEDIA_HOURS", 24)
 STORAGES = {
     "default": {
         "BACKEND": env_str("PARVIS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
