@@ -308,6 +308,21 @@ PARVIS_X_API_BASE_URL = env_str("PARVIS_X_API_BASE_URL", "https://api.x.com").rs
 # Networks whose connector works but cannot be connected from the interface yet:
 # listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
 PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")
+# Instagram Login (the Meta app's Instagram product), for accounts with no Facebook
+# Page: see the README, "Instagram". Without them, only "Instagram through a Facebook
+# Page" (the Meta app) can be connected.
+PARVIS_INSTAGRAM_APP_ID = env_str("PARVIS_INSTAGRAM_APP_ID")
+PARVIS_INSTAGRAM_APP_SECRET = env_secret("PARVIS_INSTAGRAM_APP_SECRET")
+# Where Instagram Login and its Graph API answer (tests point them at tests/servers/instagram).
+PARVIS_INSTAGRAM_AUTHORIZE_URL = env_str(
+    "PARVIS_INSTAGRAM_AUTHORIZE_URL", "https://www.instagram.com"
+).rstrip("/")
+PARVIS_INSTAGRAM_API_URL = env_str("PARVIS_INSTAGRAM_API_URL", "https://api.instagram.com").rstrip(
+    "/"
+)
+PARVIS_INSTAGRAM_GRAPH_URL = env_str(
+    "PARVIS_INSTAGRAM_GRAPH_URL", "https://graph.instagram.com"
+).rstrip("/")
 
 LOGGING = {
     "version": 1,
