@@ -305,6 +305,18 @@ PARVIS_SANDBOX_AUDIENCE_SECONDS = env_int("PARVIS_SANDBOX_AUDIENCE_SECONDS", 30)
 # --- Real networks -------------------------------------------------------------
 # Where the X API v2 answers (tests and benchmarks point it at tests/servers/x).
 PARVIS_X_API_BASE_URL = env_str("PARVIS_X_API_BASE_URL", "https://api.x.com").rstrip("/")
+# The Meta app (Facebook Pages and Instagram): see the README, "Facebook and Instagram".
+# Without an app id and secret, Facebook and Instagram are shown but cannot be connected.
+PARVIS_META_APP_ID = env_str("PARVIS_META_APP_ID")
+PARVIS_META_APP_SECRET = env_secret("PARVIS_META_APP_SECRET")
+# Facebook Login for Business: the configuration's id (its permissions); empty: scopes.
+PARVIS_META_CONFIG_ID = env_str("PARVIS_META_CONFIG_ID")
+# The token typed in the Meta app's webhook settings, echoed back by the handshake.
+PARVIS_META_WEBHOOK_VERIFY_TOKEN = env_secret("PARVIS_META_WEBHOOK_VERIFY_TOKEN")
+# Where the Graph API and the login dialog answer (tests point them at tests/servers/meta).
+PARVIS_META_GRAPH_URL = env_str("PARVIS_META_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+PARVIS_META_DIALOG_URL = env_str("PARVIS_META_DIALOG_URL", "https://www.facebook.com").rstrip("/")
+PARVIS_META_API_VERSION = env_str("PARVIS_META_API_VERSION", "v24.0")
 # Networks whose connector works but cannot be connected from the interface yet:
 # listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
 PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")

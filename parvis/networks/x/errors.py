@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from django.utils import timezone
-from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.http import NOT_SENT
 from parvis.networks.base import (
     AuthExpired,
     NetworkError,
@@ -25,26 +25,13 @@ from parvis.networks.base import (
     TransientError,
     UnknownOutcome,
 )
+from parvis.networks.lazytext import with_values
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_MARK = "duplicate content"
 USAGE_CAPPED = "usage-capped"
 RATE_LIMIT_FALLBACK = timedelta(minutes=15)  # X's usual window, when no header says
-# Failures where the request never left: nothing can have been applied.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
-
-
-def _fill(message: str | Promise, values: dict[str, object]) -> str:
-    return str(message) % values
-
-
-_lazy_fill = lazy(_fill, str)
-
-
-def with_values(message: str | Promise, **values: object) -> Promise:
-    """A lazy translation whose ``%(name)s`` placeholders are filled when rendered."""
-    return _lazy_fill(message, values)
 
 
 @dataclass(frozen=True)

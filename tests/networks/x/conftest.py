@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import httpx
 import pytest
 
 from parvis.networks.base import ChannelRef
+from tests.servers.process import start_server as start_process
 
 REPO = Path(__file__).resolve().parents[3]
 _user_ids = itertools.count(7_000_000_001)
@@ -56,24 +54,7 @@ class XServer:
 
 
 def start_server(*arguments: str) -> tuple[subprocess.Popen[str], int]:
-    # Its errors go to a file that lives as long as the process: a pipe nobody
-    # reads would block the server once full.
-    errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.x", "--port", "0", *arguments],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    if not line.strip().isdigit():
-        process.kill()
-        process.wait(timeout=10)
-        errors.seek(0)
-        raise RuntimeError(f"the X test server did not start: {line!r} {errors.read()}")
-    return process, int(line)
+    return start_process("tests.servers.x", *arguments)
 
 
 @pytest.fixture(scope="session")
