@@ -19,6 +19,8 @@ BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxFacebook",
     "parvis.networks.sandbox.network.SandboxInstagram",
     "parvis.networks.sandbox.network.SandboxX",
+    "parvis.networks.instagram.accounts.InstagramFacebookLogin",
+    "parvis.networks.instagram.accounts.InstagramLogin",
 )
 
 # Connectors that publish but cannot be connected from the interface yet (no OAuth

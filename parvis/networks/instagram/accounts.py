@@ -55,6 +55,7 @@ INSTAGRAM_LOGIN_SCOPES = (
     "instagram_business_manage_insights",
 )
 ACCOUNT_FIELDS = "id,username,name,profile_picture_url"
+PAGE_FIELDS = f"id,name,access_token,instagram_business_account{{{ACCOUNT_FIELDS}}}"
 # Instagram Login tokens: renewable once 24 hours old; renewed when less than this is
 # left of their 60 days (so a worker stopped for weeks still finds them alive).
 REFRESH_MIN_AGE = timedelta(hours=24)
@@ -107,7 +108,9 @@ class InstagramFacebookLogin(InstagramNetwork):
         pages = await graph.pages(
             "me/accounts",
             token=user.access_token,
-            params={"fields": f"id,name,access_token,instagram_business_account{{{ACCOUNT_FIELDS}}}"},
+            params={
+                "fields": f"id,name,access_token,instagram_business_account{{{ACCOUNT_FIELDS}}}"
+            },
         )
         found = [
             _account(

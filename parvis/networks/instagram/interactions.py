@@ -16,8 +16,7 @@ from parvis.networks.base import Interaction, InteractionKind, WebhookItem
 logger = logging.getLogger(__name__)
 
 COMMENT_FIELDS = (
-    "id,text,timestamp,username,from,parent_id,"
-    "replies{id,text,timestamp,username,from,parent_id}"
+    "id,text,timestamp,username,from,parent_id,replies{id,text,timestamp,username,from,parent_id}"
 )
 MEDIA_FIELDS = "id,caption,timestamp,permalink,media_type,media_product_type,username"
 

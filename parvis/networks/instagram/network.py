@@ -206,7 +206,9 @@ class InstagramNetwork(Network):
     async def _read_container(
         graph: InstagramGraph, channel: ChannelRef, container: str
     ) -> dict[str, Any]:
-        return await graph.get(container, token=channel.access_token, fields="id,status_code,status")
+        return await graph.get(
+            container, token=channel.access_token, fields="id,status_code,status"
+        )
 
     async def _result(
         self, graph: InstagramGraph, channel: ChannelRef, media_id: str
@@ -257,9 +259,10 @@ class InstagramNetwork(Network):
         )
         for media in reversed(recent):  # oldest first: the first match is the post
             made_at = interactions.when(str(media.get("timestamp", "")))
-            if made_at >= since - timedelta(minutes=1) and str(
-                media.get("caption") or ""
-            ).strip() == wanted:
+            if (
+                made_at >= since - timedelta(minutes=1)
+                and str(media.get("caption") or "").strip() == wanted
+            ):
                 return PublishResult(str(media["id"]), str(media.get("permalink") or ""), made_at)
         return None
 

@@ -34,11 +34,12 @@ from tests.servers.instagram.state import (
     State,
     Token,
 )
+from tests.servers.meta.client import APP_ID, APP_SECRET
 from tests.servers.x.app import DroppingApp
 
 VERSION = re.compile(r"^v\d+\.\d+$")
 IG_APP = ("ig-app-id", "ig-app-secret")  # the Instagram app the server knows
-META_APP = ("meta-app-id", "meta-app-secret")
+META_APP = (APP_ID, APP_SECRET)  # the Meta app, as in tests/servers/meta
 
 
 def _state(request: Request) -> State:
@@ -261,7 +262,7 @@ def _take_code(state: State, values: dict[str, str], kind: str, app: tuple[str, 
 
 async def ig_code_exchange(request: Request) -> Response:
     state = _state(request)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = await graph.form_of(request)
     if values.get("grant_type") != "authorization_code":
         return JSONResponse(
             {"error_type": "OAuthException", "code": 400, "error_message": "Invalid grant_type"},

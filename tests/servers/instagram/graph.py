@@ -9,6 +9,7 @@ Nodes: an account (``/media``, ``/media_publish``, ``/content_publishing_limit``
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 from starlette.requests import Request
@@ -64,9 +65,13 @@ def bad_token(state: State, raw: str) -> Response:
 async def params_of(request: Request) -> dict[str, str]:
     values = dict(request.query_params)
     if request.method == "POST":
-        form = await request.form()
-        values.update({k: str(v) for k, v in form.items()})
+        values.update(await form_of(request))
     return values
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """A urlencoded body (Meta's APIs take forms)."""
+    return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
 
 
 def paged(request: Request, items: list[dict]) -> dict[str, Any]:
