@@ -1,0 +1,76 @@
+"""The container states, one by one, without a server."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from parvis.networks.base import PermanentError, TransientError
+from parvis.networks.instagram.containers import (
+    ContainerStatus,
+    failure,
+    subcode_of,
+    wait_until_finished,
+)
+from tests.networks.instagram.conftest import Sleeps
+
+
+def reads(*codes: str, status: str = ""):
+    answers = iter(codes)
+
+    async def read() -> dict:
+        return {"id": "42", "status_code": next(answers), "status": status}
+
+    return read
+
+
+def wait(read, delays=(1, 2, 4)):
+    sleeps = Sleeps()
+    result = async_to_sync(wait_until_finished)(read, delays=delays, sleep=sleeps)
+    return result, sleeps.waits
+
+
+def test_finished_at_once_needs_no_wait():
+    assert wait(reads("FINISHED")) == (ContainerStatus.FINISHED, [])
+
+
+def test_in_progress_is_read_again_after_growing_waits():
+    result, waits = wait(reads("IN_PROGRESS", "IN_PROGRESS", "FINISHED"))
+    assert result == ContainerStatus.FINISHED and waits == [1, 2]
+
+
+def test_published_counts_as_done():
+    assert wait(reads("IN_PROGRESS", "PUBLISHED"))[0] == ContainerStatus.PUBLISHED
+
+
+def test_still_in_progress_after_every_wait_is_transient():
+    with pytest.raises(TransientError, match="still processing") as caught:
+        wait(reads(*["IN_PROGRESS"] * 4))
+    assert "after 4 reads" in caught.value.detail
+
+
+def test_error_is_permanent_with_the_documented_reason():
+    with pytest.raises(PermanentError, match="use a JPEG"):
+        wait(reads("ERROR", status="Error: 2207005"))
+
+
+def test_an_unknown_error_says_what_instagram_said():
+    with pytest.raises(PermanentError) as caught:
+        wait(reads("IN_PROGRESS", "ERROR", status="Error: 2207999 Something else"))
+    assert "Error: 2207999 Something else" in str(caught.value.user_message)
+
+
+def test_expired_is_permanent():
+    error = failure({"id": "1", "status_code": "EXPIRED", "status": "Expired"})
+    assert isinstance(error, PermanentError)
+    assert "within 24 hours" in str(error.user_message)
+
+
+@pytest.mark.parametrize("code", ["IN_PROGRESS", "FINISHED", "PUBLISHED", ""])
+def test_other_codes_are_not_failures(code):
+    assert failure({"status_code": code}) is None
+
+
+def test_the_subcode_is_read_from_the_status_text():
+    assert subcode_of("Error: 2207052") == 2207052
+    assert subcode_of("Finished") is None
