@@ -58,7 +58,7 @@ def connect(client, workspace, network: str) -> Channel:
     return Channel.objects.get(workspace=workspace, network=network)
 
 
-def publish_post(workspace, user, channel, text, assets, first_comment=""):
+def schedule(workspace, user, channel, text, assets, first_comment=""):
     post = actions.post_draft(
         workspace=workspace,
         text=text,
@@ -68,6 +68,11 @@ def publish_post(workspace, user, channel, text, assets, first_comment=""):
         first_comment=first_comment,
     )
     actions.post_schedule(post=post, at=timezone.now(), channels=[channel], acting_user=user)
+    return post
+
+
+def publish_post(workspace, user, channel, text, assets, first_comment=""):
+    post = schedule(workspace, user, channel, text, assets, first_comment)
     for _ in range(4):
         Delivery.objects.exclude(state__in=["published", "failed"]).update(
             next_attempt_at=timezone.now()
@@ -143,17 +148,9 @@ def test_a_full_quota_tells_the_team_when_the_post_goes_out(
     photo = make_asset(workspace, user, "vin.jpg", image_bytes(1080, 1080))
     (first,) = publish_post(workspace, user, channel, "Le vin du mois", [photo])
     assert first.state == "published"
-    post = actions.post_draft(
-        workspace=workspace,
-        text="Et un autre",
-        channels=[channel],
-        acting_user=user,
-        media=MediaChoice(shared=[photo]),
-    )
-    (second,) = actions.post_schedule(
-        post=post, at=timezone.now(), channels=[channel], acting_user=user
-    )
+    post = schedule(workspace, user, channel, "Et un autre", [photo])
     run_once(Delivery)
+    second = Delivery.objects.get(post=post)
     second.refresh_from_db()
     assert second.state == "retrying"
     assert "1 posts allowed through apps in 24 hours" in second.last_error
