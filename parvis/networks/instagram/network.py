@@ -55,6 +55,7 @@ INSTAGRAM_TEXT_RULES = TextRules(
 )
 RECENT_MEDIA = 25  # the posts whose comments are read when polling
 MAX_CAROUSEL = 10
+MAX_REMEMBERED = 1000  # containers kept for verifying lost answers, oldest dropped first
 
 
 class InstagramNetwork(Network):
@@ -114,6 +115,8 @@ class InstagramNetwork(Network):
         graph = self.graph()
         await check_quota(graph, channel, now=timezone.now())
         container = await self._container(graph, channel, request)
+        if len(self.containers_made) >= MAX_REMEMBERED:  # a worker runs for weeks
+            self.containers_made.pop(next(iter(self.containers_made)))
         self.containers_made[request.idempotency_key] = container
         await containers.wait_until_finished(
             lambda: self._read_container(graph, channel, container),
@@ -127,6 +130,7 @@ class InstagramNetwork(Network):
             data={"creation_id": container},
             write=True,
         )
+        self.containers_made.pop(request.idempotency_key, None)  # answered: not needed
         media_id = str(answer.data.get("id") or "")
         if not media_id:
             raise PermanentError(

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import httpx
 import pytest
 from asgiref.sync import async_to_sync
+from django.utils import timezone
 
-from parvis.networks.base import PermanentError, TransientError
+from parvis.networks.base import AuthExpired, PermanentError, RateLimited, TransientError
+from parvis.networks.instagram.accounts import InstagramFacebookLogin, InstagramLogin
 from parvis.networks.instagram.containers import (
     ContainerStatus,
     failure,
     subcode_of,
     wait_until_finished,
 )
+from parvis.networks.instagram.graph import InstagramGraph
 from tests.networks.instagram.conftest import Sleeps
 
 
@@ -74,3 +80,38 @@ def test_other_codes_are_not_failures(code):
 def test_the_subcode_is_read_from_the_status_text():
     assert subcode_of("Error: 2207052") == 2207052
     assert subcode_of("Finished") is None
+
+
+# --- Instagram's own error codes -------------------------------------------------------
+
+
+def graph_answer(code: int, subcode: int) -> httpx.Response:
+    body = {"error": {"message": "m", "type": "OAuthException", "code": code}}
+    body["error"]["error_subcode"] = subcode
+    request = httpx.Request("POST", "https://graph.facebook.com/v24.0/1/media_publish")
+    return httpx.Response(400, json=body, request=request)
+
+
+def test_the_publishing_quota_refusal_is_a_rate_limit_for_the_channel():
+    error = InstagramGraph(network="Instagram").error_for(graph_answer(9, 2207042), write=True)
+    assert isinstance(error, RateLimited) and error.scope == "channel"
+    assert error.retry_at > timezone.now() + timedelta(minutes=50)
+
+
+def test_a_container_not_ready_is_tried_again():
+    error = InstagramGraph(network="Instagram").error_for(graph_answer(9007, 2207027), write=True)
+    assert type(error) is TransientError
+
+
+def test_other_codes_fall_back_to_the_meta_core():
+    error = InstagramGraph(network="Instagram").error_for(graph_answer(190, 463), write=True)
+    assert isinstance(error, AuthExpired)
+
+
+def test_a_network_not_set_up_says_which_settings_to_fill(settings):
+    settings.PARVIS_INSTAGRAM_APP_ID = ""
+    settings.PARVIS_META_APP_ID = ""
+    assert "PARVIS_INSTAGRAM_APP_ID" in InstagramLogin().setup_problem()
+    assert "PARVIS_META_APP_ID" in InstagramFacebookLogin().setup_problem()
+    settings.PARVIS_INSTAGRAM_APP_ID = settings.PARVIS_INSTAGRAM_APP_SECRET = "x"
+    assert InstagramLogin().setup_problem() == ""
