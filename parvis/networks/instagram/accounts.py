@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
@@ -35,6 +36,7 @@ from parvis.networks.base import (
 )
 from parvis.networks.instagram.graph import InstagramGraph
 from parvis.networks.instagram.network import InstagramNetwork
+from parvis.networks.lazytext import with_values
 from parvis.networks.meta import oauth, webhooks
 from parvis.networks.meta.errors import from_response, from_transport
 
@@ -80,15 +82,13 @@ class InstagramFacebookLogin(InstagramNetwork):
     def graph(self) -> InstagramGraph:
         return InstagramGraph(network=NETWORK, base_url=self._base_url)
 
-    def setup_problem(self) -> str:
+    def setup_problem(self) -> str | Promise:
         if settings.PARVIS_META_APP_ID and settings.PARVIS_META_APP_SECRET:
             return ""
-        return str(
-            _(
-                "Connecting Instagram through Facebook needs this installation's Meta app: "
-                "an administrator sets PARVIS_META_APP_ID and PARVIS_META_APP_SECRET "
-                "(see the README)."
-            )
+        return _(
+            "Connecting Instagram through Facebook needs this installation's Meta app: "
+            "an administrator sets PARVIS_META_APP_ID and PARVIS_META_APP_SECRET "
+            "(see the README)."
         )
 
     def connect_start(self, *, redirect_uri: str) -> ConnectStart:
@@ -155,15 +155,13 @@ class InstagramLogin(InstagramNetwork):
             app_secret=settings.PARVIS_INSTAGRAM_APP_SECRET,
         )
 
-    def setup_problem(self) -> str:
+    def setup_problem(self) -> str | Promise:
         if settings.PARVIS_INSTAGRAM_APP_ID and settings.PARVIS_INSTAGRAM_APP_SECRET:
             return ""
-        return str(
-            _(
-                "Connecting Instagram with Instagram Login needs this installation's "
-                "Instagram app: an administrator sets PARVIS_INSTAGRAM_APP_ID and "
-                "PARVIS_INSTAGRAM_APP_SECRET (see the README)."
-            )
+        return _(
+            "Connecting Instagram with Instagram Login needs this installation's "
+            "Instagram app: an administrator sets PARVIS_INSTAGRAM_APP_ID and "
+            "PARVIS_INSTAGRAM_APP_SECRET (see the README)."
         )
 
     def connect_start(self, *, redirect_uri: str) -> ConnectStart:
@@ -204,7 +202,9 @@ class InstagramLogin(InstagramNetwork):
         said = body.get("error_message") if isinstance(body, dict) else None
         if said:  # api.instagram.com's own error shape
             return PermanentError(
-                _("Instagram refused the connection (%(said)s): start again.") % {"said": said},
+                with_values(
+                    _("Instagram refused the connection (%(said)s): start again."), said=said
+                ),
                 detail=f"{response.status_code} {said}",
             )
         return from_response(response, network=NETWORK, write=False)

@@ -111,7 +111,7 @@ def test_other_codes_fall_back_to_the_meta_core():
 def test_a_network_not_set_up_says_which_settings_to_fill(settings):
     settings.PARVIS_INSTAGRAM_APP_ID = ""
     settings.PARVIS_META_APP_ID = ""
-    assert "PARVIS_INSTAGRAM_APP_ID" in InstagramLogin().setup_problem()
-    assert "PARVIS_META_APP_ID" in InstagramFacebookLogin().setup_problem()
+    assert "PARVIS_INSTAGRAM_APP_ID" in str(InstagramLogin().setup_problem())
+    assert "PARVIS_META_APP_ID" in str(InstagramFacebookLogin().setup_problem())
     settings.PARVIS_INSTAGRAM_APP_ID = settings.PARVIS_INSTAGRAM_APP_SECRET = "x"
     assert InstagramLogin().setup_problem() == ""
