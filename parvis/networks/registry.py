@@ -19,6 +19,7 @@ BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxFacebook",
     "parvis.networks.sandbox.network.SandboxInstagram",
     "parvis.networks.sandbox.network.SandboxX",
+    "parvis.networks.facebook.network.Facebook",
     "parvis.networks.instagram.accounts.InstagramFacebookLogin",
     "parvis.networks.instagram.accounts.InstagramLogin",
 )

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import default as email_policy
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -53,18 +58,48 @@ def not_found(object_id: str) -> JSONResponse:
     )
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent in a multipart form (Graph ``source``)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body, read with the standard library's email parser."""
+    message = BytesParser(policy=email_policy).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    values: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            values[name] = Upload(filename, part.get_content_type(), data)
+        else:
+            values[name] = data.decode(part.get_content_charset() or "utf-8")
+    return values
+
+
 async def parameters(request: Request) -> dict[str, Any]:
-    """The call's parameters: query string and form fields (files included)."""
+    """The call's parameters: query string and form fields (files as ``Upload``)."""
     values: dict[str, Any] = dict(request.query_params)
     if request.method in ("POST", "DELETE"):
         content_type = request.headers.get("content-type", "")
-        if "form" in content_type:
-            form = await request.form()
-            values.update({key: value for key, value in form.multi_items()})
-        elif "json" in content_type:
-            body = await request.json()
-            if isinstance(body, dict):
-                values.update(body)
+        body = await request.body()
+        if content_type.startswith("multipart/form-data"):
+            values.update(_multipart(content_type, body))
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            values.update(parse_qsl(body.decode(), keep_blank_values=True))
+        elif "json" in content_type and body:
+            parsed = json.loads(body)
+            if isinstance(parsed, dict):
+                values.update(parsed)
     return values
 
 
@@ -132,7 +167,7 @@ def graph(
 
 def _loggable(params: dict[str, Any]) -> dict[str, str]:
     return {
-        key: ("<file>" if hasattr(value, "read") else str(value))
+        key: ("<file>" if isinstance(value, Upload) else str(value))
         for key, value in params.items()
         if key not in ("access_token", "client_secret", "appsecret_proof")
     }
