@@ -281,8 +281,10 @@ class InstagramNetwork(Network):
         )
         for row in rows:
             mine = str((row.get("from") or {}).get("id") or "") == channel.external_id
-            if mine and str(row.get("text") or "").strip() == request.text.strip():
-                return PublishResult(str(row["id"]), "", interactions.when(row.get("timestamp")))
+            made_at = interactions.when(str(row.get("timestamp", "")))
+            recent = made_at >= since - timedelta(minutes=1)
+            if mine and recent and str(row.get("text") or "").strip() == request.text.strip():
+                return PublishResult(str(row["id"]), "", made_at)
         return None
 
     async def delete(self, channel: ChannelRef, remote_id: str) -> None:

@@ -211,3 +211,17 @@ def test_instagram_fetches_the_media_from_its_address(instagram, ig_server):
     )
     with pytest.raises(PermanentError, match="could not download the file from Parvis"):
         publish(instagram, channel, media=(unreachable,))
+
+
+def test_a_lost_first_comment_is_found_again_instead_of_posted_twice(instagram, ig_server):
+    channel = ig_server.channel()
+    post = publish(instagram, channel)
+    values = {"media": (), "part": "comment", "reply_to_id": post.remote_id}
+    ig_server.control(faults=["lost"], path=f"/{post.remote_id}/comments")
+    with pytest.raises(UnknownOutcome):
+        publish(instagram, channel, "Lien en bio", key="c1", **values)
+    request = PublishRequest(text="Lien en bio", idempotency_key="c1", **values)
+    since = timezone.now() - timedelta(minutes=1)
+    found = async_to_sync(instagram.find_published)(channel, request, since=since)
+    (row,) = ig_server.state(channel.external_id)["comments"]
+    assert found is not None and found.remote_id == row["id"]
