@@ -234,6 +234,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # The largest image or video the media library takes, in MB (networks have their own
 # limits, checked per channel in the composer).
 PARVIS_MEDIA_MAX_MB = env_int("PARVIS_MEDIA_MAX_MB", 512)
+# How long a media file's public address (for networks that fetch media, like
+# Instagram) stays valid: ``PARVIS_BASE_URL/media/public/<signed token>/``.
+PARVIS_PUBLIC_MEDIA_HOURS = env_int("PARVIS_PUBLIC_MEDIA_HOURS", 24)
 STORAGES = {
     "default": {
         "BACKEND": env_str("PARVIS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
@@ -323,6 +326,21 @@ PARVIS_META_API_VERSION = env_str("PARVIS_META_API_VERSION", "v24.0")
 # Networks whose connector works but cannot be connected from the interface yet:
 # listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
 PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")
+# Instagram Login (the Meta app's Instagram product), for accounts with no Facebook
+# Page: see the README, "Instagram". Without them, only "Instagram through a Facebook
+# Page" (the Meta app) can be connected.
+PARVIS_INSTAGRAM_APP_ID = env_str("PARVIS_INSTAGRAM_APP_ID")
+PARVIS_INSTAGRAM_APP_SECRET = env_secret("PARVIS_INSTAGRAM_APP_SECRET")
+# Where Instagram Login and its Graph API answer (tests point them at tests/servers/instagram).
+PARVIS_INSTAGRAM_AUTHORIZE_URL = env_str(
+    "PARVIS_INSTAGRAM_AUTHORIZE_URL", "https://www.instagram.com"
+).rstrip("/")
+PARVIS_INSTAGRAM_API_URL = env_str("PARVIS_INSTAGRAM_API_URL", "https://api.instagram.com").rstrip(
+    "/"
+)
+PARVIS_INSTAGRAM_GRAPH_URL = env_str(
+    "PARVIS_INSTAGRAM_GRAPH_URL", "https://graph.instagram.com"
+).rstrip("/")
 
 LOGGING = {
     "version": 1,

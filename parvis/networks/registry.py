@@ -23,6 +23,8 @@ BUILT_IN = (
     # until the administrator sets up the installation's app (client id and secret).
     "parvis.networks.x.network.X",
     "parvis.networks.facebook.network.Facebook",
+    "parvis.networks.instagram.accounts.InstagramFacebookLogin",
+    "parvis.networks.instagram.accounts.InstagramLogin",
 )
 
 # Connectors that publish but cannot be connected from the interface yet (no OAuth

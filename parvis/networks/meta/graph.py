@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
-from parvis.networks.base import AuthExpired, UnknownOutcome
+from parvis.networks.base import AuthExpired, NetworkError, UnknownOutcome
 from parvis.networks.lazytext import with_values
 from parvis.networks.meta.errors import from_response, from_transport
 from parvis.networks.meta.usage import Usage, read_usage
@@ -99,7 +99,7 @@ class GraphClient:
         except httpx.TransportError as error:
             raise from_transport(error, network=self.network, write=write) from error
         if not response.is_success:
-            raise from_response(response, network=self.network, write=write)
+            raise self.error_for(response, write=write)
         try:
             body = response.json()
         except ValueError as error:
@@ -114,9 +114,14 @@ class GraphClient:
                     ),
                     detail=f"{response.status_code} unreadable body",
                 ) from error
-            raise from_response(response, network=self.network, write=write) from error
+            raise self.error_for(response, write=write) from error
         data_ = body if isinstance(body, dict) else {"data": body}
         return GraphAnswer(data_, read_usage(response.headers))
+
+    def error_for(self, response: httpx.Response, *, write: bool) -> NetworkError:
+        """The error an unsuccessful answer means; a network with codes of its own
+        (Instagram's publishing quota) overrides this and falls back to it."""
+        return from_response(response, network=self.network, write=write)
 
     async def get(self, path: str, *, token: str, **params: str) -> dict[str, Any]:
         return (await self.call("GET", path, token=token, params=params)).data
