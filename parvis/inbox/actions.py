@@ -1,0 +1,33 @@
+"""Writes about the inbox: polling rows, the team's work on conversations."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from parvis.channels.models import Channel
+from parvis.core.audit import audit
+from parvis.inbox.models import InboxPolling
+from parvis.inbox.states import PollingStates
+
+POLLINGS_EVERY_SECONDS = 60  # how often new channels get their polling row
+
+
+def pollings_ensure() -> int:
+    """A polling row for every channel that has none yet (new channels, upgrades)."""
+    missing = Channel.objects.filter(inbox_polling__isnull=True).values_list("pk", flat=True)
+    return InboxPolling.create_due([{"channel_id": pk} for pk in missing])
+
+
+@transaction.atomic
+def polling_resume(*, channel: Channel) -> bool:
+    """A reconnected channel: its paused polling runs again at once."""
+    polling = (
+        InboxPolling.objects.select_for_update()
+        .filter(channel=channel, state=PollingStates.paused.name)
+        .first()
+    )
+    if polling is None:
+        return False
+    polling.transition_to(PollingStates.polling)
+    audit(verb="inbox.polling_resumed", workspace=channel.workspace, target=channel)
+    return True
