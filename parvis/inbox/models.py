@@ -68,6 +68,7 @@ class Reply(StateMachineModel):
         return self.text[:60]
 
     calls_context = staticmethod(http.shared_connections)
+    is_unsent_reply = True  # in a thread, beside messages: shown as pending or failed
 
     def handle_sending(self):
         return replying.send(self)
