@@ -20,7 +20,13 @@ from parvis.accounts.actions import membership_add, organisation_create, workspa
 from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
+from parvis.engine.runner import run_once
+from parvis.inbox.actions import pollings_ensure
+from parvis.inbox.models import InboxPolling
+from parvis.inbox.threads import Conversation
+from parvis.inbox.work import conversation_set_tags, conversations_assign, note_add
 from parvis.networks import registry
+from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
 
@@ -163,6 +169,26 @@ def _post_in_review(workspace: Workspace) -> None:
     post_submit(post=post, acting_user=julie)
 
 
+def _conversations(workspace: Workspace, user: User) -> None:
+    """The Sandbox's audience answered the published posts: the inbox reads it now, as
+    the worker would, and the team has started on it (one assigned and tagged, a note)."""
+    if Conversation.objects.in_workspace(workspace).exists():
+        return
+    simulate_audience()
+    pollings_ensure()
+    run_once(InboxPolling, limit=100)
+    first = Conversation.objects.in_workspace(workspace).filter(kind="comments").first()
+    if first is None:
+        return
+    conversations_assign(workspace=workspace, ids=[first.pk], assignee=user, acting_user=user)
+    conversation_set_tags(conversation=first, raw="question", acting_user=user)
+    note_add(
+        conversation=first,
+        text="Cliente fidèle de la boutique Croix-Rousse : lui répondre personnellement.",
+        acting_user=user,
+    )
+
+
 def _thread_example(workspace: Workspace, user: User) -> None:
     offset, text, link, thread, comment = DEMO_THREAD
     if Post.objects.in_workspace(workspace).filter(text=text).exists():
@@ -231,6 +257,7 @@ def demo_load() -> DemoLogin:
     _sample_posts(workspace, user)
     _post_in_review(workspace)
     _thread_example(workspace, user)
+    _conversations(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,
