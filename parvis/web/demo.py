@@ -20,8 +20,8 @@ from parvis.accounts.actions import membership_add, organisation_create, workspa
 from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
-from parvis.engine.runner import run_once
 from parvis.inbox.actions import pollings_ensure
+from parvis.inbox.ingesting import messages_store
 from parvis.inbox.models import InboxPolling
 from parvis.inbox.threads import Conversation
 from parvis.inbox.work import conversation_set_tags, conversations_assign, note_add
@@ -170,13 +170,17 @@ def _post_in_review(workspace: Workspace) -> None:
 
 
 def _conversations(workspace: Workspace, user: User) -> None:
-    """The Sandbox's audience answered the published posts: the inbox reads it now, as
-    the worker would, and the team has started on it (one assigned and tagged, a note)."""
+    """The Sandbox's audience answered the published posts: the inbox reads it now (the
+    worker goes on from there), and the team has started on it (one assigned, tagged
+    and noted)."""
     if Conversation.objects.in_workspace(workspace).exists():
         return
     simulate_audience()
     pollings_ensure()
-    run_once(InboxPolling, limit=100)
+    for channel in workspace.channels.all():
+        page = registry.get(channel.network).interactions_now(external_id=channel.external_id)
+        messages_store(channel=channel, interactions=page.items)
+        InboxPolling.objects.filter(channel=channel).update(cursor=page.cursor)
     first = Conversation.objects.in_workspace(workspace).filter(kind="comments").first()
     if first is None:
         return

@@ -162,6 +162,11 @@ class SandboxNetwork(Network):
         )
         return self._result(post)
 
+    def interactions_now(self, *, external_id: str) -> InteractionPage:
+        """The account's interactions so far, read synchronously: used by the demo."""
+        account = SandboxAccount.objects.get(external_id=external_id)
+        return self._interactions(ChannelRef(external_id, access_token=account.token), "")
+
     def _account(self, channel: ChannelRef) -> SandboxAccount:
         account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
         if account is None or account.token_revoked or account.token != channel.access_token:
