@@ -27,6 +27,7 @@ from parvis.inbox.threads import (
     Message,
     Note,
     Presence,
+    SavedReply,
     Tag,
 )
 
@@ -140,5 +141,6 @@ __all__ = [
     "PollingStates",
     "Presence",
     "Reply",
+    "SavedReply",
     "Tag",
 ]

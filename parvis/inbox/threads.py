@@ -215,3 +215,28 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.conversation_id}"
+
+
+class SavedReply(models.Model):
+    """An answer written once and reused, with placeholders (``saved_replies``)."""
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="one_saved_reply_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

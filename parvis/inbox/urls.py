@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.inbox import hooks, views
+from parvis.inbox import hooks, saved_views, views
 
 app_name = "inbox"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("hooks/<str:network>/", hooks.webhook, name="webhook"),
     path(W, views.inbox, name="list"),
     path(W + "bulk/", views.inbox_bulk, name="bulk"),
+    path(
+        "w/<slug:workspace>/settings/saved-replies/",
+        saved_views.saved_reply_settings,
+        name="saved_replies",
+    ),
+    path(
+        "w/<slug:workspace>/settings/saved-replies/<int:saved_id>/delete/",
+        saved_views.saved_reply_delete,
+        name="saved_reply_delete",
+    ),
     path(C, views.conversation_page, name="conversation"),
     path(C + "live/", views.conversation_live, name="live"),
     path(C + "typing/", views.conversation_typing, name="typing"),

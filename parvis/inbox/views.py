@@ -18,7 +18,7 @@ from parvis.accounts.access import workspace_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
-from parvis.inbox import selectors, work
+from parvis.inbox import saved_replies, selectors, work
 from parvis.inbox.threads import Conversation, ConversationKind, ConversationStatus, Message
 from parvis.networks import registry
 
@@ -153,6 +153,7 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
     network = work.network_of(conversation)
     thread = selectors.thread_of(conversation=conversation)
     received = [m for m in thread if isinstance(m, Message)]
+    values = saved_replies.placeholder_values(conversation=conversation, user=request.user)
     return {
         "active_nav": "inbox",
         "conversation": conversation,
@@ -165,6 +166,10 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
         "members": [m.user for m in members_of(workspace=request.workspace).select_related("user")],
         "statuses": ConversationStatus.choices,
         "tag_names": ", ".join(t.name for t in conversation.tags.all()),
+        "saved_replies": [
+            (saved, saved_replies.saved_reply_render(saved.text, values))
+            for saved in saved_replies.saved_replies_of(workspace=request.workspace)
+        ],
         "others": selectors.others_here(
             conversation=conversation, user=request.user, since=opened_at
         ),

@@ -23,6 +23,7 @@ from parvis.channels.actions import channel_connect
 from parvis.inbox.actions import pollings_ensure
 from parvis.inbox.ingesting import messages_store
 from parvis.inbox.models import InboxPolling
+from parvis.inbox.saved_replies import saved_reply_save
 from parvis.inbox.threads import Conversation
 from parvis.inbox.work import conversation_set_tags, conversations_assign, note_add
 from parvis.networks import registry
@@ -169,12 +170,29 @@ def _post_in_review(workspace: Workspace) -> None:
     post_submit(post=post, acting_user=julie)
 
 
+DEMO_SAVED_REPLIES = (
+    ("Merci", "Merci beaucoup {first_name} ! À très vite chez {channel} 🥐 — {me}"),
+    (
+        "Horaires",
+        "Bonjour {first_name}, nous sommes ouverts du mardi au dimanche, de 7 h à 19 h30. "
+        "Belle journée ! — {me}",
+    ),
+    (
+        "Réclamation",
+        "Bonjour {first_name}, nous sommes désolés. Pouvez-vous nous écrire en message "
+        "privé avec votre numéro de commande ? Nous regardons cela tout de suite. — {me}",
+    ),
+)
+
+
 def _conversations(workspace: Workspace, user: User) -> None:
     """The Sandbox's audience answered the published posts: the inbox reads it now (the
     worker goes on from there), and the team has started on it (one assigned, tagged
     and noted)."""
     if Conversation.objects.in_workspace(workspace).exists():
         return
+    for name, text in DEMO_SAVED_REPLIES:
+        saved_reply_save(workspace=workspace, name=name, text=text, acting_user=user)
     simulate_audience()
     pollings_ensure()
     for channel in workspace.channels.all():

@@ -53,7 +53,11 @@ def test_a_member_filters_assigns_answers_and_marks_a_comment_done(logged_in_pag
 
     page.keyboard.press("r")
     expect(page.get_by_test_id("reply-text")).to_be_focused()
-    page.keyboard.type("Merci pour votre message, à très vite à la boutique !")
+    page.keyboard.type("Bonjour ! ")
+    page.get_by_test_id("saved-reply").select_option(label="Merci")
+    expect(page.get_by_test_id("reply-text")).to_have_value(
+        re.compile(r"^Bonjour ! Merci beaucoup \S+ ! À très vite chez La Mie Dorée 🥐 — Camille$")
+    )
     page.get_by_test_id("send-reply").click()
     expect(page.get_by_test_id("reply-state").last).to_have_text("Sending…")
     send_the_answers()

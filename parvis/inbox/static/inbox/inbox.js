@@ -52,6 +52,23 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
   });
 
+  // A saved reply (its placeholders already filled) goes in where the cursor is.
+  const saved = document.querySelector("[data-saved-replies]");
+  const answer = document.getElementById("reply-text");
+  if (saved && answer) {
+    saved.addEventListener("change", () => {
+      const option = saved.selectedOptions[0];
+      if (!option || !option.dataset.text) return;
+      const start = answer.selectionStart ?? answer.value.length;
+      const end = answer.selectionEnd ?? start;
+      answer.value = answer.value.slice(0, start) + option.dataset.text + answer.value.slice(end);
+      answer.focus();
+      const caret = start + option.dataset.text.length;
+      answer.setSelectionRange(caret, caret);
+      saved.value = "";
+    });
+  }
+
   // The list refreshes every 15 s, except while conversations are selected.
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     const list = document.getElementById("inbox-rows");
