@@ -77,11 +77,13 @@ def _authors(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
     found = {author.external_id: author for author in authors}
     for external_id, seen in rows.items():
         author = found[external_id]
-        changed = (author.handle, author.name) != (seen.handle, seen.name)
-        if seen.last_seen_at > author.last_seen_at or changed:
+        before = (author.handle, author.name, author.first_seen_at, author.last_seen_at)
+        if seen.last_seen_at >= author.last_seen_at:  # the newest name and handle win
             author.handle, author.name = seen.handle, seen.name
-            author.last_seen_at = max(author.last_seen_at, seen.last_seen_at)
-            author.save(update_fields=["handle", "name", "last_seen_at"])
+        author.first_seen_at = min(author.first_seen_at, seen.first_seen_at)
+        author.last_seen_at = max(author.last_seen_at, seen.last_seen_at)
+        if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
+            author.save(update_fields=["handle", "name", "first_seen_at", "last_seen_at"])
     return found
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from parvis.channels.models import Channel
 from parvis.engine.runner import run_once
+from parvis.inbox.actions import events_prune
 from parvis.inbox.models import InboundEvent, Message
 from tests.inbox.conftest import sign
 
@@ -94,3 +96,13 @@ def test_an_unreadable_delivery_is_kept_and_marked_rejected(client, hook_network
     run_once(InboundEvent)
     event = InboundEvent.objects.get()
     assert event.state == "rejected" and "KeyError" in event.last_error_detail
+
+
+def test_read_deliveries_are_forgotten_after_a_month_unread_ones_never(hook_network):
+    old = timezone.now() - timedelta(days=31)
+    read = InboundEvent.objects.create(network="hooknet", body=b"{}", state="processed")
+    waiting = InboundEvent.objects.create(network="hooknet", body=b"{}")
+    InboundEvent.objects.filter(pk__in=[read.pk, waiting.pk]).update(received_at=old)
+    recent = InboundEvent.objects.create(network="hooknet", body=b"{}", state="processed")
+    assert events_prune() == 1
+    assert set(InboundEvent.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
