@@ -157,11 +157,12 @@ def test_a_channel_to_reconnect_pauses_its_polling_until_it_is_reconnected(works
 
 
 def test_an_author_is_one_row_per_handle_with_first_and_last_seen(channel):
-    messages_store(channel=channel, interactions=[said("c2", post_remote_id="p1", minutes=30)])
+    newer = said("c2", post_remote_id="p1", minutes=30)
+    messages_store(channel=channel, interactions=[newer])
     older = said("c1", post_remote_id="p2", minutes=0, author_handle="@old.handle")
     messages_store(channel=channel, interactions=[older])
     author = Message.objects.get(remote_id="c1").author
     assert author == Message.objects.get(remote_id="c2").author
     assert author.first_seen_at == older.created_at
-    assert author.last_seen_at == older.created_at + timedelta(minutes=30)
+    assert author.last_seen_at == newer.created_at
     assert author.handle == "@lea.fontaine"  # the newest handle wins
