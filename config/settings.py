@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parvis.publishing",
     "parvis.strategy",
     "parvis.analytics",
+    "parvis.inbox",
     "parvis.web",
 ]
 
@@ -283,6 +284,11 @@ PARVIS_PUBLISH_PER_CHANNEL = env_int("PARVIS_PUBLISH_PER_CHANNEL", 1)
 PARVIS_PUBLISH_PER_NETWORK = env_int("PARVIS_PUBLISH_PER_NETWORK", 100)
 # How often each channel's figures (followers, views, likes...) are collected.
 PARVIS_METRICS_EVERY_MINUTES = env_int("PARVIS_METRICS_EVERY_MINUTES", 60)
+# The inbox reads each channel's new comments, mentions and messages this often
+# (webhooks bring them sooner where the network sends them); a page of at least
+# PARVIS_INBOX_FULL_PAGE items is followed by the next one at once.
+PARVIS_INBOX_POLL_SECONDS = env_int("PARVIS_INBOX_POLL_SECONDS", 60)
+PARVIS_INBOX_FULL_PAGE = env_int("PARVIS_INBOX_FULL_PAGE", 50)
 
 # --- The Sandbox network (a simulated network for trying Parvis) --------------
 # Latency range in ms, and the share of calls that fail, are rate limited, or
