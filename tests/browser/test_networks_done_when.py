@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from parvis.channels.models import Channel
+from parvis.engine import periodic
 from parvis.engine.runner import run_once
+from parvis.inbox.models import InboundEvent, InboxPolling, Message, Reply
 from parvis.networks import registry
 from parvis.publishing.models import Delivery, Post
 from tests.networks.x.conftest import XServer
@@ -92,6 +95,23 @@ def work(*models, rounds: int = 1) -> None:
             worker = threading.Thread(target=run_once, args=(model,))
             worker.start()
             worker.join()
+
+
+def run_periodic_jobs() -> None:
+    """The worker's periodic jobs (a polling row per new channel, collections...), all due."""
+    worker = threading.Thread(target=periodic.run_due, args=(time.monotonic() + 10**9,))
+    worker.start()
+    worker.join()
+
+
+def answer(page: Page, live_server, comment: str, text: str) -> None:
+    """Open the conversation that shows this comment in the inbox and answer it."""
+    page.goto(f"{live_server.url}/w/{WORKSPACE}/inbox/")
+    page.get_by_test_id("conversation-row").filter(has_text=comment).get_by_role("link").click()
+    expect(page.get_by_test_id("thread")).to_contain_text(comment)
+    page.get_by_test_id("reply-text").fill(text)
+    page.get_by_test_id("send-reply").click()
+    expect(page.get_by_test_id("reply-state").last).to_have_text("Sending…")
 
 
 def connect(page: Page, live_server, network: str) -> None:
@@ -229,3 +249,59 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     assert len(tweets[first_tweet.remote_id]["media_keys"]) == 1
     assert tweets[second_tweet.remote_id]["in_reply_to_id"] == first_tweet.remote_id
     assert tweets[second_tweet.remote_id]["text"].startswith("2/2 Brunch")
+
+    # --- Comments and mentions arrive ---------------------------------------------------
+    # Facebook: Meta signs the comment's webhook delivery with the app secret.
+    asked = meta.http.post(
+        "/_test/fb/comment",
+        json={"on": on_facebook.remote_id, "message": "Vous faites des cafés à emporter ?"},
+    ).json()
+    hook = meta.webhook(asked["webhook"], url=f"{live_server.url}/hooks/facebook/")
+    assert hook["status"] == 200
+    forged = meta.webhook(asked["webhook"], url=f"{live_server.url}/hooks/facebook/", secret="x")
+    assert forged["status"] == 403
+    work(InboundEvent)
+    assert Message.objects.filter(remote_id=asked["id"]).count() == 1  # from the webhook
+    # Instagram: a comment on the carousel and a mention in someone's caption.
+    on_carousel = instagram.comment(
+        carousel.remote_id, "Le comptoir est magnifique !", username="lea.dupont"
+    )
+    instagram.mention(account["id"], "Meilleur latte de Lyon chez @cafelumiere")
+    # X: an answer to the thread and a mention.
+    fan = x.new_channel(username="gourmande")
+    x_reply = x.post_as(fan, "On réserve pour 4 !", reply_to=first_tweet.remote_id)
+    x.post_as(fan, "Vivement samedi @cafelumiere")
+    run_periodic_jobs()
+    work(InboxPolling)
+    assert Message.objects.filter(remote_id=asked["id"]).count() == 1  # polled, not doubled
+
+    page.goto(f"{live_server.url}/w/{WORKSPACE}/inbox/")
+    rows = page.get_by_test_id("conversation-row")
+    for text in (
+        "Vous faites des cafés à emporter ?",
+        "Le comptoir est magnifique !",
+        "Meilleur latte de Lyon",
+        "On réserve pour 4 !",
+        "Vivement samedi @cafelumiere",
+    ):
+        expect(rows.filter(has_text=text)).to_have_count(1)
+
+    # --- Answer one per network from the inbox ------------------------------------------
+    answer(page, live_server, "Vous faites des cafés à emporter ?", "Oui, tous nos cafés !")
+    answer(page, live_server, "Le comptoir est magnifique !", "Merci Léa !")
+    answer(page, live_server, "On réserve pour 4 !", "C'est noté, à samedi !")
+    work(Reply, rounds=2)
+    assert sorted(Reply.objects.values_list("state", flat=True)) == ["sent"] * 3
+    page.reload()
+    expect(page.get_by_test_id("reply-state").last).to_have_text("Sent")
+
+    fb_comments = meta.get("/_test/fb/posts", page_id=page_id)["posts"][0]["comments"]
+    assert [c["message"] for c in fb_comments if c.get("parent_id") == asked["id"]] == [
+        "Oui, tous nos cafés !"
+    ]
+    ig_comments = instagram.state(account["id"])["comments"]
+    assert [c["text"] for c in ig_comments if c["parent_id"] == on_carousel["id"]] == [
+        "Merci Léa !"
+    ]
+    answers = [t for t in x.tweets(X_USER) if t.get("in_reply_to_id") == x_reply]
+    assert [t["text"] for t in answers] == ["C'est noté, à samedi !"]
