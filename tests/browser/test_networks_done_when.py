@@ -20,6 +20,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from parvis.analytics.models import MetricsCollection
 from parvis.channels.models import Channel
 from parvis.engine import periodic
 from parvis.engine.runner import run_once
@@ -114,6 +115,12 @@ def answer(page: Page, live_server, comment: str, text: str) -> None:
     expect(page.get_by_test_id("reply-state").last).to_have_text("Sending…")
 
 
+def figure(page: Page, channel: Channel, name: str):
+    """One figure shown beside a published post, for one channel."""
+    figures = page.locator(f'[data-testid="post-figures"] dl[data-channel="{channel.pk}"]')
+    return figures.locator(f'div.col:has(dt[data-name="{name}"]) dd')
+
+
 def connect(page: Page, live_server, network: str) -> None:
     page.goto(f"{live_server.url}/w/{WORKSPACE}/channels/")
     page.get_by_test_id("connect-channel").click()
@@ -124,10 +131,10 @@ def compose(page: Page, live_server, text: str, channel: str, files: list[str], 
     page.goto(f"{live_server.url}/w/{WORKSPACE}/compose/")
     page.get_by_label("Text", exact=True).fill(text)
     page.get_by_role("checkbox", name=re.compile(channel)).check()
-    for name in files:
+    for count, name in enumerate(files, start=1):
         page.get_by_test_id("pick-shared").click()
         page.get_by_role("button", name=f"Add {name}").click()
-    expect(page.get_by_test_id("chosen-media")).to_have_count(len(files))
+        expect(page.get_by_test_id("chosen-media")).to_have_count(count)  # swapped in
     for number, part in enumerate(extra.get("thread", []), start=2):
         if number == 2:
             page.get_by_text("Continue as a thread").click()
@@ -305,3 +312,30 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     ]
     answers = [t for t in x.tweets(X_USER) if t.get("in_reply_to_id") == x_reply]
     assert [t["text"] for t in answers] == ["C'est noté, à samedi !"]
+
+    # --- Figures: collected by the worker, shown beside the posts and on the channels ---
+    meta.http.post(
+        "/_test/fb/insights", json={"object_id": page_id, "values": {"page_follows": 312}}
+    )
+    meta.http.post(
+        "/_test/fb/insights",
+        json={"object_id": on_facebook.remote_id, "values": {"post_media_view": 480}},
+    )
+    x.set_metrics(tweet=first_tweet.remote_id, impression_count=321, like_count=12)
+    x.set_metrics(user=X_USER, followers_count=77)
+    run_periodic_jobs()
+    work(MetricsCollection)
+    for post, channel, name, value in (
+        (facebook_post, channels["facebook"], "views", "480"),
+        (carousel_post, channels["instagram_login"], "views", "840"),
+        (reel_post, channels["instagram_login"], "likes", "57"),
+        (thread_post, channels["x"], "views", "321"),
+        (thread_post, channels["x"], "likes", "12"),
+    ):
+        page.goto(f"{live_server.url}{post.get_absolute_url()}")
+        expect(figure(page, channel, name)).to_have_text(value)
+    page.goto(f"{live_server.url}/w/{WORKSPACE}/channels/")
+    followers = page.get_by_test_id("channel-figures")
+    for network, value in (("facebook", "312"), ("instagram_login", "1,200"), ("x", "77")):
+        row = followers.locator(f'tr[data-channel="{channels[network].pk}"]')
+        expect(row.locator('[data-name="followers"]')).to_have_text(value)
