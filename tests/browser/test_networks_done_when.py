@@ -20,6 +20,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from parvis.accounts.models import Workspace
 from parvis.analytics.models import MetricsCollection
 from parvis.channels.models import Channel
 from parvis.engine import periodic
@@ -130,7 +131,11 @@ def connect(page: Page, live_server, network: str) -> None:
 def compose(page: Page, live_server, text: str, channel: str, files: list[str], **extra) -> Post:
     page.goto(f"{live_server.url}/w/{WORKSPACE}/compose/")
     page.get_by_label("Text", exact=True).fill(text)
-    page.get_by_role("checkbox", name=re.compile(channel)).check()
+    if channel:
+        page.get_by_role("checkbox", name=re.compile(channel)).check()
+    else:  # every channel
+        for box in page.locator('input[name="channels"]').all():
+            box.check()
     for count, name in enumerate(files, start=1):
         page.get_by_test_id("pick-shared").click()
         page.get_by_role("button", name=f"Add {name}").click()
@@ -145,7 +150,7 @@ def compose(page: Page, live_server, text: str, channel: str, files: list[str], 
     page.get_by_label("Publish now").check()
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_test_id("post-status")).to_have_text("Scheduled")
-    return Post.objects.get(text=text)
+    return Post.objects.filter(text=text).latest("pk")
 
 
 def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
@@ -154,6 +159,8 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     meta, instagram, x = networks
     page = logged_in_page
     page.get_by_test_id("switch-language-en").click()
+    # This brand's team works in English: the reasons Parvis stores are in its language.
+    Workspace.objects.filter(slug=WORKSPACE).update(language="en")
 
     # --- Connect: Facebook Login for Business, Instagram Login, X OAuth 2.0 -------------
     person = meta.add_person("Camille Roux", [{"name": "Café Lumière", "followers": 310}])
@@ -339,3 +346,26 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     for network, value in (("facebook", "312"), ("instagram_login", "1,200"), ("x", "77")):
         row = followers.locator(f'tr[data-channel="{channels[network].pk}"]')
         expect(row.locator('[data-name="followers"]')).to_have_text(value)
+
+    # --- Each network refuses a post: the post's page says why, in the network's terms --
+    meta.queue({"code": 368}, path=f"/{page_id}/")  # blocked for a policy
+    instagram.control(container_fates=["ERROR"])  # the container ends in ERROR
+    failing = compose(
+        page,
+        live_server,
+        thread_post.text,  # X already has it: 403 duplicate content
+        "",
+        ["latte.mp4"],
+    )
+    work(Delivery, rounds=3)
+    page.goto(f"{live_server.url}{failing.get_absolute_url()}")
+    reasons = page.get_by_test_id("delivery-reason")
+    expect(reasons).to_have_count(3)
+    for text in (
+        "Facebook has temporarily blocked this account from posting for a policy",
+        "Instagram does not accept this video's format",
+        "X refuses duplicate content: this account has already posted this text.",
+    ):
+        expect(reasons.filter(has_text=text)).to_have_count(1)
+    assert sorted(failing.deliveries.values_list("state", flat=True)) == ["failed"] * 3
+    assert len(x.tweets(X_USER, text=thread_post.text)) == 1  # not posted twice
