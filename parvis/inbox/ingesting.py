@@ -56,19 +56,28 @@ def _thread_of(item: Interaction, known: dict[str, Message]) -> Thread:
     return Thread(f"comment:{root}", ConversationKind.COMMENTS)
 
 
+def _author_key(item: Interaction) -> str:
+    """Who wrote it: the network's id, or, where the network names the author only by
+    handle (Instagram's mentions), that handle; "" when nothing says who."""
+    if item.author_id:
+        return item.author_id
+    handle = item.author_handle.strip().lstrip("@")
+    return f"@{handle}" if handle else ""
+
+
 def _authors(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
     rows = {
-        item.author_id: Author(
+        _author_key(item): Author(
             workspace_id=channel.workspace_id,
             network=channel.network,
-            external_id=item.author_id,
+            external_id=_author_key(item),
             handle=item.author_handle,
             name=item.author_name,
             first_seen_at=item.created_at,
             last_seen_at=item.created_at,
         )
         for item in items
-        if item.author_id
+        if _author_key(item)
     }
     Author.objects.bulk_create(rows.values(), ignore_conflicts=True)
     authors = Author.objects.filter(
@@ -102,7 +111,7 @@ def _conversation(channel: Channel, thread: Thread, first: Interaction, authors)
             "post_id": post_id,
             "post_remote_id": thread.post_remote_id,
             "post_url": post_url or (first.url if thread.post_remote_id else ""),
-            "author": authors.get(first.author_id),
+            "author": authors.get(_author_key(first)),
             "last_message_at": first.created_at,
         },
     )
@@ -143,7 +152,7 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
             channel=channel,
             remote_id=item.remote_id,
             kind=str(item.kind),
-            author=authors.get(item.author_id),
+            author=authors.get(_author_key(item)),
             text=item.text,
             created_at=item.created_at,
             parent=known.get(item.in_reply_to_id) if item.in_reply_to_id else None,

@@ -299,6 +299,8 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
         "Vivement samedi @cafelumiere",
     ):
         expect(rows.filter(has_text=text)).to_have_count(1)
+    # Instagram names who tagged the brand by username alone: that person, not the brand.
+    expect(rows.filter(has_text="Meilleur latte de Lyon")).to_contain_text("boulangerie.voisine")
 
     # --- Answer one per network from the inbox ------------------------------------------
     answer(page, live_server, "Vous faites des cafés à emporter ?", "Oui, tous nos cafés !")

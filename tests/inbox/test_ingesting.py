@@ -166,3 +166,31 @@ def test_an_author_is_one_row_per_handle_with_first_and_last_seen(channel):
     assert author.first_seen_at == older.created_at
     assert author.last_seen_at == newer.created_at
     assert author.handle == "@lea.fontaine"  # the newest handle wins
+
+
+def test_an_author_known_only_by_handle_is_kept_with_the_mention(channel):
+    """Instagram names who tagged the brand by username alone: the inbox shows that
+    person, not the brand's own channel, and their next mention is theirs too."""
+    anonymous = {"author_id": "", "author_name": "", "author_handle": ""}
+    messages_store(
+        channel=channel,
+        interactions=[
+            said("t1", InteractionKind.MENTION, **by_handle("boulangerie.voisine")),
+            said("t2", InteractionKind.MENTION, minutes=1, **by_handle("boulangerie.voisine")),
+            said("t3", InteractionKind.MENTION, minutes=2, **anonymous),
+        ],
+    )
+    first, second, unknown = (
+        Conversation.objects.get(thread_key=f"mention:{key}") for key in ("t1", "t2", "t3")
+    )
+    assert first.author is not None and first.author == second.author
+    assert (first.author.name, first.author.handle) == (
+        "boulangerie.voisine",
+        "@boulangerie.voisine",
+    )
+    assert Message.objects.get(remote_id="t1").author == first.author
+    assert unknown.author is None  # nothing says who: no made-up author
+
+
+def by_handle(username: str) -> dict[str, str]:
+    return {"author_id": "", "author_name": username, "author_handle": f"@{username}"}
