@@ -181,6 +181,8 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     page.get_by_role("button", name="Authorize app").click()
     expect(page.get_by_test_id("message")).to_contain_text("Connected:")
     expect(page.get_by_test_id("channel-row")).to_have_count(3)
+    expect(page.get_by_test_id("channel-list")).to_contain_text("Café Lumière Insta @cafelumiere")
+    expect(page.get_by_test_id("channel-list")).to_contain_text("cafelumiere @cafelumiere")  # X
     channels = {c.network: c for c in Channel.objects.filter(workspace__slug=WORKSPACE)}
     assert set(channels) == {"facebook", "instagram_login", "x"}
     assert channels["facebook"].external_id == page_id

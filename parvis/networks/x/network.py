@@ -307,7 +307,7 @@ class X(Network):
             ConnectedAccount(
                 external_id=str(me["id"]),
                 name=str(me.get("name") or username),
-                handle=username,
+                handle=f"@{username}" if username else "",
                 avatar_url=str(me.get("profile_image_url", "")),
                 access_token=tokens.access_token,
                 refresh_token=tokens.refresh_token,

@@ -57,7 +57,7 @@ def interactions(body: dict[str, Any], brand_id: str, now: datetime) -> list[Int
                 kind=InteractionKind.REPLY if to_brand else InteractionKind.MENTION,
                 author_id=str(tweet.get("author_id", "")),
                 author_name=str(author.get("name", handle)),
-                author_handle=handle,
+                author_handle=f"@{handle}" if handle else "",
                 text=str(tweet.get("text", "")),
                 created_at=parse_time(tweet.get("created_at"), now),
                 post_remote_id=replied_to if to_brand else "",

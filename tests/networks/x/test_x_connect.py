@@ -56,7 +56,7 @@ def test_connect_start_asks_for_pkce_s256_and_the_scopes(x_app):
 def test_connect_finish_gives_one_account_with_a_refresh_token(x_app):
     before = timezone.now()
     (account,) = connect(X(), x_app, "8200000001", "lamiedoree")
-    assert (account.external_id, account.handle) == ("8200000001", "lamiedoree")
+    assert (account.external_id, account.handle) == ("8200000001", "@lamiedoree")
     assert account.options == {"username": "lamiedoree"}
     assert account.access_token and account.refresh_token
     assert before + timedelta(hours=2) <= account.expires_at <= timezone.now() + timedelta(hours=2)

@@ -126,7 +126,7 @@ def test_mentions_and_replies_become_interactions_newer_than_the_cursor(x, x_ser
     reply, mention = by_id[reply_id], by_id[mention_id]
     assert reply.kind == InteractionKind.REPLY and reply.post_remote_id == post.remote_id
     assert mention.kind == InteractionKind.MENTION and mention.post_remote_id == ""
-    assert (mention.author_handle, mention.author_id) == ("gourmande", fan.external_id)
+    assert (mention.author_handle, mention.author_id) == ("@gourmande", fan.external_id)
     assert mention.url == f"https://x.com/gourmande/status/{mention_id}"
     assert mention.created_at <= datetime.now(UTC)
     assert page.cursor == mention_id
