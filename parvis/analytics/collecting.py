@@ -100,8 +100,18 @@ def _after(
 
 
 def snapshots_store(*, collection: MetricsCollection, samples: list[MetricSample]) -> int:
-    """The network's answer as snapshot rows (figures it did not give are not made up)."""
+    """The network's answer as snapshot rows (figures it did not give are not made up).
+
+    One answer is one measurement of each object: its figures are stored under one
+    time (the latest the network's samples give), since the pages show the figures of
+    an object's last measurement together, and a connector that reads a post's figures
+    in two requests stamps them a moment apart.
+    """
     channel = collection.channel
+    measured: dict[str, datetime] = {}
+    for sample in samples:
+        known = measured.get(sample.remote_id)
+        measured[sample.remote_id] = max(known, sample.measured_at) if known else sample.measured_at
     rows = [
         MetricSnapshot(
             workspace_id=channel.workspace_id,
@@ -109,7 +119,7 @@ def snapshots_store(*, collection: MetricsCollection, samples: list[MetricSample
             remote_id=sample.remote_id,
             name=sample.name,
             value=sample.value,
-            measured_at=sample.measured_at,
+            measured_at=measured[sample.remote_id],
         )
         for sample in samples
     ]

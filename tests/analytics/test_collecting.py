@@ -10,12 +10,14 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from parvis.analytics.actions import collections_ensure
+from parvis.analytics.collecting import snapshots_store
 from parvis.analytics.models import MetricsCollection, MetricSnapshot
 from parvis.analytics.selectors import latest_figures
 from parvis.channels.actions import channel_connect
 from parvis.channels.models import ChannelStatus
 from parvis.engine.runner import run_once
 from parvis.networks import registry
+from parvis.networks.base import MetricSample
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.networks.sandbox.models import SandboxAccount
 from parvis.publishing.actions import post_schedule
@@ -191,3 +193,27 @@ def test_another_workspaces_post_figures_are_not_found(logged_in_client, workspa
     post, _delivery = published_post(other, channel)
     response = logged_in_client.get(f"/w/{workspace.slug}/analytics/posts/{post.pk}/figures/")
     assert response.status_code == 404
+
+
+def test_a_posts_figures_read_a_moment_apart_are_shown_together(workspace):
+    """Facebook reads a post's insights, then its comments and shares, in two requests:
+    the figures of one collection are one measurement, all shown beside the post."""
+    channel = sandbox_channel(workspace, key="sandbox_facebook")
+    collections_ensure()
+    collection = MetricsCollection.objects.get(channel=channel)
+    first = timezone.now()
+    later = first + timedelta(milliseconds=40)
+    snapshots_store(
+        collection=collection,
+        samples=[
+            MetricSample("followers", 310, first),
+            MetricSample("views", 480, later, "p1"),
+            MetricSample("comments", 2, first, "p1"),
+            MetricSample("shares", 1, first + timedelta(milliseconds=5), "p1"),
+        ],
+    )
+    figures = latest_figures(workspace=workspace, keys=[(channel.pk, ""), (channel.pk, "p1")])
+    post = figures[(channel.pk, "p1")]
+    assert (post.value("views"), post.value("comments"), post.value("shares")) == (480, 2, 1)
+    assert post.measured_at == later
+    assert figures[(channel.pk, "")].value("followers") == 310

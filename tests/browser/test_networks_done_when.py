@@ -338,6 +338,7 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     work(MetricsCollection)
     for post, channel, name, value in (
         (facebook_post, channels["facebook"], "views", "480"),
+        (facebook_post, channels["facebook"], "comments", "2"),  # the question, the answer
         (carousel_post, channels["instagram_login"], "views", "840"),
         (reel_post, channels["instagram_login"], "likes", "57"),
         (thread_post, channels["x"], "views", "321"),
