@@ -79,18 +79,14 @@ def followers_change(
     )
     changes: dict[int, float] = {}
     for channel_id in channel_ids:
-        mine = followers.filter(channel_id=channel_id)
-        newest = mine.order_by("-measured_at").values_list("value", flat=True).first()
-        before = (
-            mine.filter(measured_at__lte=since)
-            .order_by("-measured_at")
-            .values_list("value", flat=True)
-            .first()
-        )
+        mine = followers.filter(channel_id=channel_id).values_list("value", "measured_at")
+        newest = mine.order_by("-measured_at").first()
+        before = mine.filter(measured_at__lte=since).order_by("-measured_at").first()
         if before is None:  # not measured that long ago: compare with the first figure
-            before = mine.order_by("measured_at").values_list("value", flat=True).first()
-        if newest is not None and before is not None:
-            changes[channel_id] = newest - before
+            before = mine.order_by("measured_at").first()
+        # One measurement so far is no change yet: nothing to compare it with.
+        if newest is not None and before is not None and before[1] != newest[1]:
+            changes[channel_id] = newest[0] - before[0]
     return changes
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from parvis.analytics.actions import collections_ensure
 from parvis.analytics.collecting import snapshots_store
 from parvis.analytics.models import MetricsCollection, MetricSnapshot
-from parvis.analytics.selectors import latest_figures
+from parvis.analytics.selectors import followers_change, latest_figures
 from parvis.channels.actions import channel_connect
 from parvis.channels.models import ChannelStatus
 from parvis.engine.runner import run_once
@@ -217,3 +217,15 @@ def test_a_posts_figures_read_a_moment_apart_are_shown_together(workspace):
     assert (post.value("views"), post.value("comments"), post.value("shares")) == (480, 2, 1)
     assert post.measured_at == later
     assert figures[(channel.pk, "")].value("followers") == 310
+
+
+def test_a_channel_measured_once_shows_no_change_in_followers_yet(workspace):
+    channel = sandbox_channel(workspace, key="sandbox_x")
+    collections_ensure()
+    collection = MetricsCollection.objects.get(channel=channel)
+    now = timezone.now()
+    snapshots_store(collection=collection, samples=[MetricSample("followers", 77, now)])
+    assert followers_change(workspace=workspace, channel_ids=[channel.pk]) == {}
+    later = [MetricSample("followers", 80, now + timedelta(hours=1))]
+    snapshots_store(collection=collection, samples=later)
+    assert followers_change(workspace=workspace, channel_ids=[channel.pk]) == {channel.pk: 3}

@@ -351,6 +351,7 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     for network, value in (("facebook", "312"), ("instagram_login", "1,200"), ("x", "77")):
         row = followers.locator(f'tr[data-channel="{channels[network].pk}"]')
         expect(row.locator('[data-name="followers"]')).to_have_text(value)
+        expect(row.locator('[data-name="followers-change"]')).to_have_text("—")  # once so far
 
     # --- Each network refuses a post: the post's page says why, in the network's terms --
     meta.queue({"code": 368}, path=f"/{page_id}/")  # blocked for a policy
