@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -269,7 +270,10 @@ def test_three_networks_connect_publish_converse_measure_and_fail_with_reasons(
     assert tweets[second_tweet.remote_id]["text"].startswith("2/2 Brunch")
 
     # --- Comments and mentions arrive ---------------------------------------------------
-    # Facebook: Meta signs the comment's webhook delivery with the app secret.
+    # Facebook: Meta checks the webhook address once, then signs each delivery.
+    challenge = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "42"}
+    handshake = httpx.get(f"{live_server.url}/hooks/facebook/", params=challenge)
+    assert (handshake.status_code, handshake.text) == (200, "42")
     asked = meta.http.post(
         "/_test/fb/comment",
         json={"on": on_facebook.remote_id, "message": "Vous faites des cafés à emporter ?"},
