@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from parvis.networks import registry
 from parvis.publishing import holding
@@ -31,6 +32,14 @@ def _no_rate_limit_holds() -> Iterator[None]:
     holding.forget()
     yield
     holding.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language, whatever a request in French left active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
