@@ -27,7 +27,11 @@ logger = logging.getLogger("parvis.http")
 
 USER_AGENT = f"Parvis/{__version__} (+self-hosted community management)"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-_SECRET_QUERY = re.compile(r"(access_token|token|client_secret|code|refresh_token)=[^&\s]+", re.I)
+# Failures where the request never left: nothing can have been applied.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+_SECRET_QUERY = re.compile(
+    r"(access_token|token|client_secret|code|refresh_token|appsecret_proof)=[^&\s]+", re.I
+)
 
 
 def redact(text: str) -> str:

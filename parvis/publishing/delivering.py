@@ -87,7 +87,7 @@ def _request(delivery: Delivery) -> PublishRequest:
     return PublishRequest(
         text=text,
         idempotency_key=delivery.idempotency_key,
-        media=media_items(assets),
+        media=media_items(assets, public_urls=True),
         reply_to_id=follows.remote_id if follows is not None else "",
         part=delivery.part,
         link=delivery.link,
