@@ -69,8 +69,7 @@ def logged_in_client(client, user):
 
 @pytest.fixture
 def x_registered(settings, monkeypatch) -> None:
-    """The registry rebuilt in this process (X is built in; the setting is harmless)."""
-    settings.PARVIS_PREVIEW_NETWORKS = ["x"]
+    """The registry rebuilt in this process, so the test's settings apply to X."""
     monkeypatch.setattr(registry, "_networks", {})
     monkeypatch.setattr(registry, "_preview_keys", set())
     monkeypatch.setattr(registry, "_loaded", False)
