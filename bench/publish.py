@@ -63,7 +63,6 @@ def _environment(database_url: str, x_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "PARVIS_ENCRYPTION_KEYS": os.environ.get("PARVIS_ENCRYPTION_KEYS", ""),
-        "PARVIS_PREVIEW_NETWORKS": "x",
         "PARVIS_X_API_BASE_URL": x_url,
         "PARVIS_DATA_DIR": str(ROOT / "var" / "bench"),
         "PARVIS_SANDBOX_AUDIENCE_SECONDS": "3600",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from parvis.networks import registry
 from parvis.publishing import holding
@@ -31,6 +32,14 @@ def _no_rate_limit_holds() -> Iterator[None]:
     holding.forget()
     yield
     holding.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language, whatever a request in French left active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +69,7 @@ def logged_in_client(client, user):
 
 @pytest.fixture
 def x_registered(settings, monkeypatch) -> None:
-    """The registry rebuilt in this process (X is built in; the setting is harmless)."""
-    settings.PARVIS_PREVIEW_NETWORKS = ["x"]
+    """The registry rebuilt in this process, so the test's settings apply to X."""
     monkeypatch.setattr(registry, "_networks", {})
     monkeypatch.setattr(registry, "_preview_keys", set())
     monkeypatch.setattr(registry, "_loaded", False)

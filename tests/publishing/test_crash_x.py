@@ -58,7 +58,6 @@ def _worker(data_dir: Path, x_api: str) -> subprocess.Popen:
         PARVIS_ENCRYPTION_KEYS=",".join(settings.PARVIS_ENCRYPTION_KEYS),
         PARVIS_DEBUG="true",
         PARVIS_DATA_DIR=str(data_dir),
-        PARVIS_PREVIEW_NETWORKS="x",
         PARVIS_X_API_BASE_URL=x_api,
     )
     log = (data_dir / "workers.log").open("ab")
