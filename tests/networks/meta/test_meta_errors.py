@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parvis.networks.base import (
     AuthExpired,
@@ -180,3 +180,14 @@ def test_usage_headers_hold_calls_from_95_percent():
     )
     assert page.scope == "channel" and page.hold_until(now) == now + timedelta(minutes=3)
     assert read_usage({"X-App-Usage": "not json"}).highest == 0
+
+
+def test_a_french_team_reads_facebooks_reasons_in_french():
+    """Reasons are stored in the workspace's language: the Graph errors have their French."""
+    with translation.override("fr"):
+        blocked = str(error_for(368).user_message)
+        expired = str(error_for(190, 463).user_message)
+    assert blocked.startswith("Facebook a temporairement empêché ce compte de publier")
+    assert "Meta's words" in blocked  # what Meta said stays, in its words
+    assert expired.startswith("Facebook n\u2019accepte plus")
+    assert expired.endswith("a expiré) : reconnectez le canal.")
