@@ -12,20 +12,26 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
-from parvis.networks.base import AuthExpired, UnknownOutcome
+from parvis.networks.base import AuthExpired, RateLimited, UnknownOutcome
 from parvis.networks.lazytext import with_values
 from parvis.networks.meta.errors import from_response, from_transport
 from parvis.networks.meta.usage import Usage, read_usage
 
 # Uploads (a video, a photo) may take long: more time to read the answer.
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def appsecret_proof(access_token: str, app_secret: str) -> str:
@@ -48,6 +54,9 @@ class GraphClient:
         self._base_url = base_url.rstrip("/")
         self._version = version
         self._app_secret = app_secret
+        # Holds from usage headers at HOLD_PERCENT or more: "app", or a token's digest
+        # (its Page or account) -> until when calls wait instead of meeting a refusal.
+        self.holds: dict[str, datetime] = {}
 
     @property
     def base_url(self) -> str:
@@ -90,6 +99,7 @@ class GraphClient:
     ) -> GraphAnswer:
         """One call; ``write``: it makes something, so a lost answer is an unknown outcome."""
         query = {**(params or {}), **self._auth(token)}
+        self._check_hold(token)
         timeout = UPLOAD_TIMEOUT if files else http.DEFAULT_TIMEOUT
         try:
             async with http.async_session(base_url=self.base_url) as client:
@@ -116,7 +126,36 @@ class GraphClient:
                 ) from error
             raise from_response(response, network=self.network, write=write) from error
         data_ = body if isinstance(body, dict) else {"data": body}
-        return GraphAnswer(data_, read_usage(response.headers))
+        answer = GraphAnswer(data_, read_usage(response.headers))
+        self._note_usage(token, answer.usage)
+        return answer
+
+    def _check_hold(self, token: str) -> None:
+        now = timezone.now()
+        for key, scope in (("app", "app"), (_token_key(token), "channel")):
+            until = self.holds.get(key)
+            if until is None:
+                continue
+            if until <= now:
+                self.holds.pop(key, None)
+                continue
+            raise RateLimited(
+                with_values(
+                    _(
+                        "%(network)s's figures say Parvis is near its limit: it waits "
+                        "until it may call again."
+                    ),
+                    network=self.network,
+                ),
+                retry_at=until,
+                scope=scope,
+                detail=f"held by usage headers until {until.isoformat()} ({key[:8]})",
+            )
+
+    def _note_usage(self, token: str, usage: Usage) -> None:
+        until = usage.hold_until(timezone.now())
+        if until is not None:
+            self.holds[_token_key(token) if usage.scope == "channel" else "app"] = until
 
     async def get(self, path: str, *, token: str, **params: str) -> dict[str, Any]:
         return (await self.call("GET", path, token=token, params=params)).data

@@ -136,6 +136,24 @@ def test_usage_near_the_limit_holds_the_page(page):
     result = page.call("publish", page.channel, request("Near the limit"))
     assert result.hold_until is not None
     assert result.hold_until > timezone.now() + timedelta(minutes=10)
+    calls = len(page.server.requests())
+    with pytest.raises(base.RateLimited, match="near its limit") as held:
+        page.call("check_health", page.channel)
+    assert held.value.scope == "channel"
+    assert abs((held.value.retry_at - result.hold_until).total_seconds()) < 1
+    assert len(page.server.requests()) == calls  # held here, Meta never asked
+
+
+def test_the_app_s_usage_near_its_limit_holds_every_page(page, facebook):
+    page.server.usage(app={"call_count": 99, "total_time": 5, "total_cputime": 5})
+    page.call("check_health", page.channel)
+    with pytest.raises(base.RateLimited) as held:
+        page.call("fetch_interactions", page.channel)
+    assert held.value.scope == "app"
+    facebook.graph.holds.clear()
+    page.server.usage(app={"call_count": 10})
+    page.call("check_health", page.channel)
+    page.call("check_health", page.channel)  # usage back to normal: no hold
 
 
 def test_a_missing_file_is_explained(page, tmp_path):
