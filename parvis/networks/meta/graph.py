@@ -142,7 +142,7 @@ class GraphClient:
             raise RateLimited(
                 with_values(
                     _(
-                        "%(network)s's figures say Parvis is near its limit: it waits "
+                        "%(network)s reports that Parvis is near its limit: Parvis waits "
                         "until it may call again."
                     ),
                     network=self.network,

@@ -137,7 +137,7 @@ def test_usage_near_the_limit_holds_the_page(page):
     assert result.hold_until is not None
     assert result.hold_until > timezone.now() + timedelta(minutes=10)
     calls = len(page.server.requests())
-    with pytest.raises(base.RateLimited, match="near its limit") as held:
+    with pytest.raises(base.RateLimited, match="is near its limit") as held:
         page.call("check_health", page.channel)
     assert held.value.scope == "channel"
     assert abs((held.value.retry_at - result.hold_until).total_seconds()) < 1
