@@ -357,7 +357,23 @@ async def insights(state: State, object_id: str, params: dict[str, Any]) -> Resp
     return JSONResponse({"data": data, "paging": {}})
 
 
+async def subscribe_app(state: State, page_id: str, params: dict[str, Any]) -> Response:
+    fields = [f for f in str(params.get("subscribed_fields", "")).split(",") if f]
+    if page_id not in state.pages or not fields:
+        return invalid("Param subscribed_fields must be non-empty")
+    content(state).subscriptions[page_id] = fields
+    return JSONResponse({"success": True})
+
+
+async def subscribed_apps(state: State, page_id: str, params: dict[str, Any]) -> Response:
+    fields = content(state).subscriptions.get(page_id)
+    apps = [{"id": state.app_id, "name": "Parvis", "subscribed_fields": fields}] if fields else []
+    return JSONResponse({"data": apps})
+
+
 EDGES = {
+    ("POST", "subscribed_apps"): subscribe_app,
+    ("GET", "subscribed_apps"): subscribed_apps,
     ("GET", "feed"): list_posts,
     ("GET", "posts"): list_posts,
     ("GET", "published_posts"): list_posts,
