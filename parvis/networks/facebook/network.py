@@ -168,6 +168,8 @@ class Facebook(base.Network):
             raise base.PermanentError(problems[0].message, detail="checked before sending")
         answer = await posting.publish_post(self.graph, channel, request)
         remote_id = posting.new_post_id(answer)
+        if remote_id and any(m.kind == "video" for m in request.media):
+            remote_id = await posting.video_post_id(self.graph, channel, remote_id)
         if not remote_id:
             raise base.UnknownOutcome(
                 _(

@@ -64,7 +64,8 @@ def test_several_photos_are_attached_to_one_post(page, tmp_path):
 
 def test_a_video_by_url_and_by_upload(page, tmp_path):
     online = MediaItem("https://cdn.example.org/v.mp4", "video/mp4", duration_s=12)
-    page.call("publish", page.channel, request("Video one", media=(online,)))
+    made = page.call("publish", page.channel, request("Video one", media=(online,)))
+    assert made.remote_id == posts(page)[0]["id"]  # the post, not the video
     path = tmp_path / "v.mp4"
     path.write_bytes(b"\x00" * 2048)
     local = MediaItem(str(path), "video/mp4", duration_s=12)

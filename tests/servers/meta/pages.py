@@ -185,7 +185,10 @@ async def node(request: Request, token: Token, state: State, params: dict[str, A
     media = fb.media.get(object_id)
     if media is None or media.deleted:
         return not_found(object_id)
-    return JSONResponse({"id": media.id, "created_time": graph_time(media.created)})
+    node = {"id": media.id, "created_time": graph_time(media.created)}
+    if media.kind == "video":
+        node |= {"post_id": media.post_id, "description": media.caption}
+    return JSONResponse(select(node, params, ("created_time",)))
 
 
 # --- Edges ------------------------------------------------------------------------------
