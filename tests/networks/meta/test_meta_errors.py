@@ -180,3 +180,14 @@ def test_usage_headers_hold_calls_from_95_percent():
     )
     assert page.scope == "channel" and page.hold_until(now) == now + timedelta(minutes=3)
     assert read_usage({"X-App-Usage": "not json"}).highest == 0
+
+
+def test_the_page_usage_header_counts_as_the_page_s():
+    usage = read_usage(
+        {
+            "X-Page-Usage": '{"call_count":96,"total_cputime":2,"total_time":4,'
+            '"estimated_time_to_regain_access":0}'
+        }
+    )
+    assert (usage.object_percent, usage.scope) == (96, "channel")
+    assert usage.hold_until(timezone.now()) is not None
