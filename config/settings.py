@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parvis.publishing",
     "parvis.strategy",
     "parvis.analytics",
+    "parvis.inbox",
     "parvis.web",
 ]
 
@@ -234,6 +235,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # The largest image or video the media library takes, in MB (networks have their own
 # limits, checked per channel in the composer).
 PARVIS_MEDIA_MAX_MB = env_int("PARVIS_MEDIA_MAX_MB", 512)
+# How long a media file's public address (for networks that fetch media, like
+# Instagram) stays valid: ``PARVIS_BASE_URL/media/public/<signed token>/``.
+PARVIS_PUBLIC_MEDIA_HOURS = env_int("PARVIS_PUBLIC_MEDIA_HOURS", 24)
 STORAGES = {
     "default": {
         "BACKEND": env_str("PARVIS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
@@ -280,6 +284,11 @@ PARVIS_PUBLISH_PER_CHANNEL = env_int("PARVIS_PUBLISH_PER_CHANNEL", 1)
 PARVIS_PUBLISH_PER_NETWORK = env_int("PARVIS_PUBLISH_PER_NETWORK", 100)
 # How often each channel's figures (followers, views, likes...) are collected.
 PARVIS_METRICS_EVERY_MINUTES = env_int("PARVIS_METRICS_EVERY_MINUTES", 60)
+# The inbox reads each channel's new comments, mentions and messages this often
+# (webhooks bring them sooner where the network sends them); a page of at least
+# PARVIS_INBOX_FULL_PAGE items is followed by the next one at once.
+PARVIS_INBOX_POLL_SECONDS = env_int("PARVIS_INBOX_POLL_SECONDS", 60)
+PARVIS_INBOX_FULL_PAGE = env_int("PARVIS_INBOX_FULL_PAGE", 50)
 
 # --- The Sandbox network (a simulated network for trying Parvis) --------------
 # Latency range in ms, and the share of calls that fail, are rate limited, or
@@ -302,6 +311,12 @@ PARVIS_SANDBOX_AUDIENCE_SECONDS = env_int("PARVIS_SANDBOX_AUDIENCE_SECONDS", 30)
 # --- Real networks -------------------------------------------------------------
 # Where the X API v2 answers (tests and benchmarks point it at tests/servers/x).
 PARVIS_X_API_BASE_URL = env_str("PARVIS_X_API_BASE_URL", "https://api.x.com").rstrip("/")
+# The installation's X app (developer portal: OAuth 2.0, "Web App" = confidential client).
+# Without a client id, X cannot be connected and the connect page says so.
+PARVIS_X_CLIENT_ID = env_str("PARVIS_X_CLIENT_ID", "")
+PARVIS_X_CLIENT_SECRET = env_secret("PARVIS_X_CLIENT_SECRET")  # or PARVIS_X_CLIENT_SECRET_FILE
+# X's consent page (the token endpoint is PARVIS_X_API_BASE_URL + /2/oauth2/token).
+PARVIS_X_AUTHORIZE_URL = env_str("PARVIS_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 # The Meta app (Facebook Pages and Instagram): see the README, "Facebook and Instagram".
 # Without an app id and secret, Facebook and Instagram are shown but cannot be connected.
 PARVIS_META_APP_ID = env_str("PARVIS_META_APP_ID")
@@ -317,6 +332,21 @@ PARVIS_META_API_VERSION = env_str("PARVIS_META_API_VERSION", "v24.0")
 # Networks whose connector works but cannot be connected from the interface yet:
 # listed here (e.g. "x"), they serve channels created otherwise; never offered to connect.
 PARVIS_PREVIEW_NETWORKS = env_list("PARVIS_PREVIEW_NETWORKS")
+# Instagram Login (the Meta app's Instagram product), for accounts with no Facebook
+# Page: see the README, "Instagram". Without them, only "Instagram through a Facebook
+# Page" (the Meta app) can be connected.
+PARVIS_INSTAGRAM_APP_ID = env_str("PARVIS_INSTAGRAM_APP_ID")
+PARVIS_INSTAGRAM_APP_SECRET = env_secret("PARVIS_INSTAGRAM_APP_SECRET")
+# Where Instagram Login and its Graph API answer (tests point them at tests/servers/instagram).
+PARVIS_INSTAGRAM_AUTHORIZE_URL = env_str(
+    "PARVIS_INSTAGRAM_AUTHORIZE_URL", "https://www.instagram.com"
+).rstrip("/")
+PARVIS_INSTAGRAM_API_URL = env_str("PARVIS_INSTAGRAM_API_URL", "https://api.instagram.com").rstrip(
+    "/"
+)
+PARVIS_INSTAGRAM_GRAPH_URL = env_str(
+    "PARVIS_INSTAGRAM_GRAPH_URL", "https://graph.instagram.com"
+).rstrip("/")
 
 LOGGING = {
     "version": 1,

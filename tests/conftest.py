@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from parvis.networks import registry
+from parvis.networks.meta.graph import forget_holds
 from parvis.publishing import holding
 from tests import factories
 
@@ -27,10 +29,21 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit_holds() -> Iterator[None]:
-    """Rate-limit holds live in the worker's memory: each test starts and ends without."""
+    """Rate-limit holds live in the worker's memory: each test starts and ends without
+    (the engine's, and the Meta client's from usage headers)."""
     holding.forget()
+    forget_holds()
     yield
     holding.forget()
+    forget_holds()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language, whatever a request in French left active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +73,7 @@ def logged_in_client(client, user):
 
 @pytest.fixture
 def x_registered(settings, monkeypatch) -> None:
-    """The X preview network loaded in this process too (the registry is rebuilt)."""
+    """The registry rebuilt in this process (X is built in; the setting is harmless)."""
     settings.PARVIS_PREVIEW_NETWORKS = ["x"]
     monkeypatch.setattr(registry, "_networks", {})
     monkeypatch.setattr(registry, "_preview_keys", set())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from parvis.analytics.models import MetricsCollection
 from parvis.channels.models import Channel
@@ -13,14 +12,7 @@ from parvis.core.audit import audit
 def collections_ensure() -> int:
     """A collection row for every channel that has none yet (new channels, upgrades)."""
     missing = Channel.objects.filter(metrics_collection__isnull=True).values_list("pk", flat=True)
-    now = timezone.now()
-    first = MetricsCollection.graph.initial_state.name
-    rows = [
-        MetricsCollection(channel_id=pk, state=first, state_changed_at=now, next_attempt_at=now)
-        for pk in missing
-    ]
-    MetricsCollection.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    return MetricsCollection.create_due([{"channel_id": pk} for pk in missing])
 
 
 @transaction.atomic

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from parvis.analytics.snapshots import MetricSnapshot
 from parvis.analytics.states import CollectionStates
-from parvis.channels.actions import channel_record_health, credential_refresh_request
 from parvis.channels.models import ChannelStatus
+from parvis.channels.reading import reading_refused
 from parvis.channels.selectors import channel_ref
 from parvis.engine.runner import Call, Move, backoff
 from parvis.networks import registry
-from parvis.networks.base import AuthExpired, MetricSample, NetworkError, RateLimited
+from parvis.networks.base import MetricSample, NetworkError
 from parvis.publishing.selectors import published_remote_ids
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ COLLECTIONS_EVERY_SECONDS = 60  # how often new channels get their collection ro
 RECENT = timedelta(days=3)
 TRACKED = timedelta(days=30)
 MOST_POSTS = 300  # per run: far more than a channel publishes in a month
-RENEWAL_WAIT = timedelta(seconds=45)  # after asking for a token renewal
 
 
 def interval() -> timedelta:
@@ -88,21 +87,15 @@ def _after(
         )
     if not isinstance(error, NetworkError):
         raise error  # a bug: the runner logs it and the row is tried again later
-    channel = collection.channel
-    now = timezone.now()
-    with translation.override(channel.workspace.language):
-        reason = str(error.user_message)
-        if isinstance(error, AuthExpired):
-            if credential_refresh_request(channel=channel):
-                return Move(retry_at=now + RENEWAL_WAIT, error=reason, error_detail=error.detail)
-            channel_record_health(channel=channel, error=error)
-            return Move(to=CollectionStates.paused, error=reason, error_detail=error.detail)
-    if isinstance(error, RateLimited):
-        return Move(retry_at=error.retry_at, error=reason, error_detail=error.detail)
-    attempts = collection.attempts + 1
-    wait = min(timedelta(seconds=backoff(attempts)), interval())
     return Move(
-        retry_at=now + wait, fields={"attempts": attempts}, error=reason, error_detail=error.detail
+        **reading_refused(
+            channel=collection.channel,
+            error=error,
+            attempts=collection.attempts,
+            every=interval(),
+            paused=CollectionStates.paused,
+            backoff=backoff,
+        )
     )
 
 

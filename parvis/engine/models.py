@@ -53,6 +53,19 @@ class StateMachineModel(models.Model):
                 self.next_attempt_at = timezone.now()
         super().save(*args, **kwargs)
 
+    @classmethod
+    def create_due(cls, rows: list[dict]) -> int:
+        """New rows (each given by its field values) in the initial state, due now;
+        a row that would break a unique constraint is skipped."""
+        now = timezone.now()
+        initial = cls.graph.initial_state.name
+        made = [
+            cls(state=initial, state_changed_at=now, next_attempt_at=now, **values)
+            for values in rows
+        ]
+        cls.objects.bulk_create(made, ignore_conflicts=True)
+        return len(made)
+
     @property
     def state_object(self) -> State:
         return self.graph.get(self.state)

@@ -32,6 +32,7 @@ from asgiref.sync import async_to_sync
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parvis.engine.graph import State
 from parvis.engine.models import StateMachineModel
@@ -75,6 +76,39 @@ def backoff(attempts: int, *, base: float = BACKOFF_BASE_S, cap: float = BACKOFF
     """Seconds before the next try: exponential, capped, with 'full jitter' in [half, all]."""
     ceiling = min(cap, base * (2 ** max(0, attempts - 1)))
     return random.uniform(ceiling / 2, ceiling)
+
+
+def retry_or_give_up(
+    *,
+    error: Exception,
+    attempts: int,
+    most: int,
+    retrying: State,
+    failed: State,
+    fields: dict[str, Any] | None = None,
+) -> Move:
+    """After trouble worth retrying (``error`` has ``user_message``, maybe ``retry_at``):
+    try again after a backoff (or when the network said), or fail once ``most``
+    attempts are used. ``fields`` are written with either move."""
+    reason = str(getattr(error, "user_message", error))
+    detail = getattr(error, "detail", "") or repr(error)
+    fields = dict(fields or {})
+    if attempts + 1 >= most:
+        reason = _("%(reason)s Parvis gave up after %(count)d attempts.") % {
+            "reason": reason,
+            "count": most,
+        }
+        return Move(to=failed, error=reason, error_detail=detail, fields=fields)
+    retry_at = getattr(error, "retry_at", None) or timezone.now() + timedelta(
+        seconds=backoff(attempts + 1)
+    )
+    return Move(
+        to=retrying,
+        retry_at=retry_at,
+        error=reason,
+        error_detail=detail,
+        fields={**fields, "attempts": attempts + 1},
+    )
 
 
 def due_filter(model: type[StateMachineModel], now: datetime) -> Q:

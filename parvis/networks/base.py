@@ -213,6 +213,9 @@ class MediaItem:
     duration_s: float | None = None
     animated: bool = False  # an animated GIF
     codec: str = ""  # a video's codec, e.g. "h264"
+    # A public address of the file, served by Parvis for a limited time, for networks
+    # that fetch media themselves (Instagram's containers). "" when Parvis has none.
+    url: str = ""
 
     @property
     def kind(self) -> str:

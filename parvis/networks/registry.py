@@ -19,15 +19,18 @@ BUILT_IN = (
     "parvis.networks.sandbox.network.SandboxFacebook",
     "parvis.networks.sandbox.network.SandboxInstagram",
     "parvis.networks.sandbox.network.SandboxX",
+    # Real networks: offered on the connect page, greyed with their ``setup_problem``
+    # until the administrator sets up the installation's app (client id and secret).
+    "parvis.networks.x.network.X",
     "parvis.networks.facebook.network.Facebook",
+    "parvis.networks.instagram.accounts.InstagramFacebookLogin",
+    "parvis.networks.instagram.accounts.InstagramLogin",
 )
 
 # Connectors that publish but cannot be connected from the interface yet (no OAuth
 # flow): never offered on the connect page. Enabled by PARVIS_PREVIEW_NETWORKS, they
 # serve channels created another way (a benchmark, a script), so ``get`` finds them.
-PREVIEW = {
-    "x": "parvis.networks.x.network.X",
-}
+PREVIEW: dict[str, str] = {}
 
 _networks: dict[str, Network] = {}
 _preview_keys: set[str] = set()
@@ -50,6 +53,8 @@ def _load_built_in() -> None:
     for dotted in BUILT_IN:
         register(_instance(dotted))
     for key in settings.PARVIS_PREVIEW_NETWORKS:
+        if key in _networks:  # built in by now (e.g. "x"): nothing more to enable
+            continue
         if key not in PREVIEW:
             logger.warning("PARVIS_PREVIEW_NETWORKS names %r, which is not a preview network", key)
             continue

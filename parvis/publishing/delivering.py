@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from parvis.channels.actions import channel_record_health, credential_refresh_request
 from parvis.channels.selectors import channel_ref
-from parvis.engine.runner import Call, Move, backoff
+from parvis.engine.runner import Call, Move, retry_or_give_up
 from parvis.networks import registry
 from parvis.networks.base import (
     AuthExpired,
@@ -87,7 +87,7 @@ def _request(delivery: Delivery) -> PublishRequest:
     return PublishRequest(
         text=text,
         idempotency_key=delivery.idempotency_key,
-        media=media_items(assets),
+        media=media_items(assets, public_urls=True),
         reply_to_id=follows.remote_id if follows is not None else "",
         part=delivery.part,
         link=delivery.link,
@@ -109,26 +109,13 @@ def _failure(delivery: Delivery, error: NetworkError, *, applied_maybe: bool) ->
             error_detail=detail,
             fields={"attempt_started_at": None},
         )
-    if delivery.attempts + 1 >= MAX_ATTEMPTS:
-        reason = _("%(reason)s Parvis gave up after %(count)d attempts.") % {
-            "reason": reason,
-            "count": MAX_ATTEMPTS,
-        }
-        return Move(
-            to=DeliveryStates.failed,
-            error=reason,
-            error_detail=detail,
-            fields={"attempt_started_at": None},
-        )
-    retry_at = getattr(error, "retry_at", None) or timezone.now() + timedelta(
-        seconds=backoff(delivery.attempts + 1)
-    )
-    return Move(
-        to=DeliveryStates.retrying,
-        retry_at=retry_at,
-        error=reason,
-        error_detail=detail,
-        fields={"attempt_started_at": None, "attempts": delivery.attempts + 1},
+    return retry_or_give_up(
+        error=error,
+        attempts=delivery.attempts,
+        most=MAX_ATTEMPTS,
+        retrying=DeliveryStates.retrying,
+        failed=DeliveryStates.failed,
+        fields={"attempt_started_at": None},
     )
 
 

@@ -10,7 +10,7 @@ uses it; once every use is published, deleting it takes it off those posts' page
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,6 +23,7 @@ from parvis.channels.selectors import channel_label
 from parvis.core.audit import audit
 from parvis.networks.base import MediaItem
 from parvis.publishing.media_models import MediaAsset, PostMedia
+from parvis.publishing.public_media import public_media_url
 
 MAX_ALT_TEXT = 5000  # more than any network takes (LinkedIn: 4,086): each checks its own
 
@@ -89,8 +90,14 @@ def post_own_media(*, post) -> list[tuple[str, list[MediaAsset]]]:
     ]
 
 
-def media_items(assets: Sequence[MediaAsset]) -> tuple[MediaItem, ...]:
-    return tuple(asset.as_item() for asset in assets)
+def media_items(
+    assets: Sequence[MediaAsset], *, public_urls: bool = False
+) -> tuple[MediaItem, ...]:
+    """What networks are given. ``public_urls``: with a signed, expiring address Parvis
+    serves (for networks that fetch media themselves, like Instagram)."""
+    if not public_urls:
+        return tuple(asset.as_item() for asset in assets)
+    return tuple(replace(asset.as_item(), url=public_media_url(asset)) for asset in assets)
 
 
 # --- Writes ----------------------------------------------------------------------

@@ -176,3 +176,17 @@ def published_remote_ids(*, channel: Channel, since: datetime, limit: int) -> li
         .order_by("-published_at")
         .values_list("remote_id", flat=True)[:limit]
     )
+
+
+def posts_by_remote_id(*, channel: Channel, remote_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """The channel's published deliveries among these network ids: id -> (post id, URL).
+
+    The inbox attaches comments to the brand's post this way."""
+    if not remote_ids:
+        return {}
+    rows = (
+        Delivery.objects.in_workspace(channel.workspace)
+        .filter(channel=channel, remote_id__in=set(remote_ids))
+        .values_list("remote_id", "post_id", "url")
+    )
+    return {remote_id: (post_id, url) for remote_id, post_id, url in rows}

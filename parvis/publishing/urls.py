@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.publishing import media_views, snippet_views, views
+from parvis.publishing import media_views, public_media, snippet_views, views
 
 app_name = "publishing"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("w/<slug:workspace>/compose/media/", media_views.compose_media, name="compose_media"),
     path("w/<slug:workspace>/media/", media_views.library, name="media"),
+    path("media/public/<str:token>/", public_media.media_public, name="media_public"),
     path(
         "w/<slug:workspace>/media/<int:asset_id>/describe/",
         media_views.describe,

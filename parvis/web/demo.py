@@ -20,7 +20,14 @@ from parvis.accounts.actions import membership_add, organisation_create, workspa
 from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
+from parvis.inbox.actions import pollings_ensure
+from parvis.inbox.ingesting import messages_store
+from parvis.inbox.models import InboxPolling
+from parvis.inbox.saved_replies import saved_reply_save
+from parvis.inbox.threads import Conversation
+from parvis.inbox.work import conversation_set_tags, conversations_assign, note_add
 from parvis.networks import registry
+from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
 
@@ -163,6 +170,47 @@ def _post_in_review(workspace: Workspace) -> None:
     post_submit(post=post, acting_user=julie)
 
 
+DEMO_SAVED_REPLIES = (
+    ("Merci", "Merci beaucoup {first_name} ! À très vite chez {channel} 🥐 — {me}"),
+    (
+        "Horaires",
+        "Bonjour {first_name}, nous sommes ouverts du mardi au dimanche, de 7 h à 19 h30. "
+        "Belle journée ! — {me}",
+    ),
+    (
+        "Réclamation",
+        "Bonjour {first_name}, nous sommes désolés. Pouvez-vous nous écrire en message "
+        "privé avec votre numéro de commande ? Nous regardons cela tout de suite. — {me}",
+    ),
+)
+
+
+def _conversations(workspace: Workspace, user: User) -> None:
+    """The Sandbox's audience answered the published posts: the inbox reads it now (the
+    worker goes on from there), and the team has started on it (one assigned, tagged
+    and noted)."""
+    if Conversation.objects.in_workspace(workspace).exists():
+        return
+    for name, text in DEMO_SAVED_REPLIES:
+        saved_reply_save(workspace=workspace, name=name, text=text, acting_user=user)
+    simulate_audience()
+    pollings_ensure()
+    for channel in workspace.channels.all():
+        page = registry.get(channel.network).interactions_now(external_id=channel.external_id)
+        messages_store(channel=channel, interactions=page.items)
+        InboxPolling.objects.filter(channel=channel).update(cursor=page.cursor)
+    first = Conversation.objects.in_workspace(workspace).filter(kind="comments").first()
+    if first is None:
+        return
+    conversations_assign(workspace=workspace, ids=[first.pk], assignee=user, acting_user=user)
+    conversation_set_tags(conversation=first, raw="question", acting_user=user)
+    note_add(
+        conversation=first,
+        text="Cliente fidèle de la boutique Croix-Rousse : lui répondre personnellement.",
+        acting_user=user,
+    )
+
+
 def _thread_example(workspace: Workspace, user: User) -> None:
     offset, text, link, thread, comment = DEMO_THREAD
     if Post.objects.in_workspace(workspace).filter(text=text).exists():
@@ -231,6 +279,7 @@ def demo_load() -> DemoLogin:
     _sample_posts(workspace, user)
     _post_in_review(workspace)
     _thread_example(workspace, user)
+    _conversations(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

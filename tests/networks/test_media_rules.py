@@ -103,11 +103,10 @@ def test_x_limits_per_kind_and_does_not_mix():
     assert codes([image(alt="a" * 1001)], X_MEDIA_RULES) == ["alt_text_too_long"]
 
 
-def test_the_x_connector_says_it_cannot_send_media_yet():
-    (problem,) = X().check_media([image()])
-    assert problem.code == "media_not_sendable"
-    assert "cannot send images or videos to X yet" in str(problem.message)
+def test_the_x_connector_sends_media_within_x_rules():
+    assert X().check_media([image()]) == ()
     assert X().check_media([]) == ()
+    assert [p.code for p in X().check_media([image(), video()])] == ["media_mixed"]
 
 
 def test_sandbox_flavours_mirror_their_networks():

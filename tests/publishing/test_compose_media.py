@@ -206,21 +206,18 @@ def test_autosave_keeps_the_media(logged_in_client, workspace, photo, instagram)
     assert f'name="media_{instagram.pk}" value="{photo.pk}"' in edit
 
 
-def test_x_says_before_scheduling_that_it_cannot_send_media_and_never_sends_text_alone(
+def test_x_takes_the_photo_and_refuses_media_against_its_rules_before_any_call(
     workspace, photo, user, settings
 ):
+    from parvis.networks.base import ChannelRef, PermanentError
     from parvis.networks.x.network import X
 
-    x = X()
-    (problem,) = x.check_media([photo.as_item()])
-    assert "cannot send images or videos to X yet" in str(problem.message)
-    request = PublishRequest(
-        text="Brioche", idempotency_key="k", media=(MediaItem(photo.file.path, "image/jpeg"),)
-    )
-    from parvis.networks.base import PermanentError
-
-    with pytest.raises(PermanentError, match="cannot send images or videos to X yet"):
-        async_to_sync(x.publish)(None, request)
+    x = X(base_url="http://127.0.0.1:9")  # nothing listens: no call may be made
+    assert x.check_media([photo.as_item()]) == ()
+    mixed = (photo.as_item(), MediaItem(photo.file.path, "video/mp4"))
+    request = PublishRequest(text="Brioche", idempotency_key="k", media=mixed)
+    with pytest.raises(PermanentError, match="does not mix images and videos"):
+        async_to_sync(x.publish)(ChannelRef("1", "token"), request)
 
 
 def test_a_delivery_whose_media_was_removed_fails_instead_of_publishing_text_alone(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from parvis.accounts.models import User, Workspace
+from parvis.inbox.threads import Conversation
 from parvis.publishing.models import Post, PostStatus
 from parvis.web.demo import DEMO_EMAIL, demo_load
 
@@ -86,3 +87,16 @@ def test_demo_shows_a_coming_post_with_a_link_a_thread_and_a_first_comment(data_
     assert on_facebook.link == post.link  # a card on Facebook; in the text on X
     on_x = Delivery.objects.get(post=post, position=0, channel__network="sandbox_x")
     assert on_x.text.endswith(post.link) and on_x.link == ""
+
+
+@pytest.mark.django_db
+def test_demo_inbox_holds_the_sandbox_audiences_comments_mentions_and_messages(data_dir):
+    demo_load()
+    workspace = Workspace.objects.get(slug="la-mie-doree")
+    conversations = Conversation.objects.in_workspace(workspace)
+    assert conversations.filter(kind="comments").exists()
+    assert conversations.filter(post__isnull=False).exists()  # linked to the brand's posts
+    assert conversations.filter(assignee__isnull=False, tags__name="question").count() == 1
+    count = conversations.count()
+    demo_load()
+    assert Conversation.objects.in_workspace(workspace).count() == count

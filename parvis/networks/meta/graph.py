@@ -21,13 +21,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
-from parvis.networks.base import AuthExpired, RateLimited, UnknownOutcome
+from parvis.networks.base import AuthExpired, NetworkError, RateLimited, UnknownOutcome
 from parvis.networks.lazytext import with_values
 from parvis.networks.meta.errors import from_response, from_transport
 from parvis.networks.meta.usage import Usage, read_usage
 
 # Uploads (a video, a photo) may take long: more time to read the answer.
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+
+
+# Holds from usage headers at HOLD_PERCENT or more, shared by every client of this
+# worker (Facebook and Instagram use one Meta app): "app <graph URL>", or a token's
+# digest (its Page or account) -> until when calls wait instead of meeting a refusal.
+_holds: dict[str, datetime] = {}
+
+
+def forget_holds() -> None:
+    """Tests start without the holds an earlier test left."""
+    _holds.clear()
 
 
 def _token_key(token: str) -> str:
@@ -54,9 +65,6 @@ class GraphClient:
         self._base_url = base_url.rstrip("/")
         self._version = version
         self._app_secret = app_secret
-        # Holds from usage headers at HOLD_PERCENT or more: "app", or a token's digest
-        # (its Page or account) -> until when calls wait instead of meeting a refusal.
-        self.holds: dict[str, datetime] = {}
 
     @property
     def base_url(self) -> str:
@@ -109,7 +117,7 @@ class GraphClient:
         except httpx.TransportError as error:
             raise from_transport(error, network=self.network, write=write) from error
         if not response.is_success:
-            raise from_response(response, network=self.network, write=write)
+            raise self.error_for(response, write=write)
         try:
             body = response.json()
         except ValueError as error:
@@ -124,15 +132,19 @@ class GraphClient:
                     ),
                     detail=f"{response.status_code} unreadable body",
                 ) from error
-            raise from_response(response, network=self.network, write=write) from error
+            raise self.error_for(response, write=write) from error
         data_ = body if isinstance(body, dict) else {"data": body}
         answer = GraphAnswer(data_, read_usage(response.headers))
         self._note_usage(token, answer.usage)
         return answer
 
+    @property
+    def holds(self) -> dict[str, datetime]:
+        return _holds
+
     def _check_hold(self, token: str) -> None:
         now = timezone.now()
-        for key, scope in (("app", "app"), (_token_key(token), "channel")):
+        for key, scope in ((f"app {self.base_url}", "app"), (_token_key(token), "channel")):
             until = self.holds.get(key)
             if until is None:
                 continue
@@ -155,7 +167,13 @@ class GraphClient:
     def _note_usage(self, token: str, usage: Usage) -> None:
         until = usage.hold_until(timezone.now())
         if until is not None:
-            self.holds[_token_key(token) if usage.scope == "channel" else "app"] = until
+            app = f"app {self.base_url}"
+            _holds[_token_key(token) if usage.scope == "channel" else app] = until
+
+    def error_for(self, response: httpx.Response, *, write: bool) -> NetworkError:
+        """The error an unsuccessful answer means; a network with codes of its own
+        (Instagram's publishing quota) overrides this and falls back to it."""
+        return from_response(response, network=self.network, write=write)
 
     async def get(self, path: str, *, token: str, **params: str) -> dict[str, Any]:
         return (await self.call("GET", path, token=token, params=params)).data

@@ -78,6 +78,9 @@ class SandboxInteraction(models.Model):
     text = models.TextField(blank=True)
     language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # Moderation by the account's owner: hidden from the public, or deleted.
+    hidden = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -162,6 +162,11 @@ class SandboxNetwork(Network):
         )
         return self._result(post)
 
+    def interactions_now(self, *, external_id: str) -> InteractionPage:
+        """The account's interactions so far, read synchronously: used by the demo."""
+        account = SandboxAccount.objects.get(external_id=external_id)
+        return self._interactions(ChannelRef(external_id, access_token=account.token), "")
+
     def _account(self, channel: ChannelRef) -> SandboxAccount:
         account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
         if account is None or account.token_revoked or account.token != channel.access_token:
@@ -299,7 +304,7 @@ class SandboxNetwork(Network):
         account = self._account(channel)
         after = int(cursor) if cursor.isdigit() else 0
         rows = list(
-            account.interactions.filter(id__gt=after)
+            account.interactions.filter(id__gt=after, deleted_at__isnull=True)
             .select_related("post")
             .order_by("id")[:PAGE_SIZE]
         )
@@ -314,7 +319,11 @@ class SandboxNetwork(Network):
                 created_at=row.created_at,
                 post_remote_id=row.post.remote_id if row.post else "",
                 url=self.post_url(row.post.remote_id) if row.post else "",
-                raw={"followers": row.author_followers, "language": row.language},
+                raw={
+                    "followers": row.author_followers,
+                    "language": row.language,
+                    "hidden": row.hidden,
+                },
             )
             for row in rows
         )
@@ -337,6 +346,41 @@ class SandboxNetwork(Network):
             text=text, idempotency_key=idempotency_key, reply_to_id=to_remote_id
         )
         return await self.publish(channel, request)
+
+    def _moderate(self, channel: ChannelRef, remote_id: str, *, hidden: bool | None) -> None:
+        """Hide (or show) an interaction, or delete it (``hidden=None``): on the
+        account's own posts only, like a page owner on Facebook or Instagram."""
+        account = self._account(channel)
+        now = timezone.now()
+        row = account.interactions.filter(remote_id=remote_id).first()
+        if row is None:
+            answer = account.posts.filter(remote_id=remote_id, reply_to_id__gt="").first()
+            if hidden is None and answer is not None:  # the brand's own answer
+                if answer.deleted_at is None:
+                    answer.deleted_at = now
+                    answer.save(update_fields=["deleted_at"])
+                return
+            raise PermanentError(_("This message no longer exists on the Sandbox network."))
+        if row.deleted_at is not None:
+            if hidden is None:
+                return  # already deleted: the wish is fulfilled
+            raise PermanentError(_("This message was deleted on the Sandbox network."))
+        if hidden is None:
+            row.deleted_at = now
+            row.save(update_fields=["deleted_at"])
+        else:
+            row.hidden = hidden
+            row.save(update_fields=["hidden"])
+
+    async def hide_interaction(self, channel: ChannelRef, remote_id: str, *, hidden: bool) -> None:
+        if not self.capabilities.hide_comments:
+            await super().hide_interaction(channel, remote_id, hidden=hidden)
+        await conditions.before_call()
+        await sync_to_async(self._moderate)(channel, remote_id, hidden=hidden)
+
+    async def delete_interaction(self, channel: ChannelRef, remote_id: str) -> None:
+        await conditions.before_call()
+        await sync_to_async(self._moderate)(channel, remote_id, hidden=None)
 
     # --- Measuring ---------------------------------------------------------------
 

@@ -106,11 +106,29 @@ def _retry_at(moment: datetime | None) -> datetime:
     return max(moment, now)
 
 
+def _next_month() -> datetime:
+    """When a monthly usage cap resets: the first day of next month, UTC."""
+    now = timezone.now().astimezone(UTC)
+    year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
 def rate_limited(response: httpx.Response) -> RateLimited:
     headers = response.headers
     detail = f"429 {detail_of(response)}"
     app = rate_limit_status(headers, "x-app-limit-24hour")
-    if app.remaining == 0 or problem_of(response).get("type", "").endswith(USAGE_CAPPED):
+    body = problem_of(response)
+    if body.get("type", "").endswith(USAGE_CAPPED) and body.get("period") == "Monthly":
+        return RateLimited(
+            _(
+                "This installation's X app has used its monthly allowance: posting to X "
+                "resumes next month, or sooner once the app's X plan is raised."
+            ),
+            retry_at=_next_month(),
+            scope="app",
+            detail=detail,
+        )
+    if app.remaining == 0 or body.get("type", "").endswith(USAGE_CAPPED):
         return RateLimited(
             _("Parvis has reached X's limit for all its accounts: it resumes when X allows."),
             retry_at=_retry_at(app.reset_at or _epoch(headers, "x-rate-limit-reset")),

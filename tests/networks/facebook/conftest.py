@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -76,12 +75,3 @@ def connect_page(client, workspace, meta_server, name: str = "Boulangerie Test")
 @pytest.fixture
 def channel(logged_in_client, workspace, meta_server) -> Channel:
     return connect_page(logged_in_client, workspace, meta_server)
-
-
-@pytest.fixture(autouse=True)
-def _no_usage_holds() -> Iterator[None]:
-    """Usage holds live in the worker's memory: each test starts without."""
-    network = registry.get("facebook")
-    network.graph.holds.clear()
-    yield
-    network.graph.holds.clear()

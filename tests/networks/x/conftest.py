@@ -52,6 +52,28 @@ class XServer:
     def stats(self) -> dict:
         return self.http.get("/_test/stats").json()
 
+    def consent(self, user_id: str, username: str = "", answer: str = "approve") -> None:
+        """The person who comes to the consent page next, and what they answer."""
+        body = {"user_id": user_id, "username": username, "answer": answer}
+        self.http.post("/_test/consent", json=body).raise_for_status()
+
+    def advance_clock(self, seconds: float) -> None:
+        self.http.post("/_test/clock", json={"advance": seconds}).raise_for_status()
+
+    def set_metrics(self, *, tweet: str = "", user: str = "", **metrics: int) -> None:
+        body = {"tweet": tweet, "user": user, "metrics": metrics}
+        self.http.post("/_test/metrics", json=body).raise_for_status()
+
+    def post_as(self, channel: ChannelRef, text: str, reply_to: str = "") -> str:
+        """Another account posts (a mention, a reply): the new post's id."""
+        body: dict = {"text": text}
+        if reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to}
+        headers = {"Authorization": f"Bearer {channel.access_token}"}
+        response = self.http.post("/2/tweets", json=body, headers=headers)
+        response.raise_for_status()
+        return response.json()["data"]["id"]
+
 
 def start_server(*arguments: str) -> tuple[subprocess.Popen[str], int]:
     return start_process("tests.servers.x", *arguments)
@@ -80,4 +102,18 @@ def x_limits(x_server: XServer) -> Iterator[XServer]:
         fail_rate=0.0,
         lost_rate=0.0,
         refuse_duplicates=True,
+        processing_polls=2,
+        processing_check_after=1,
+        processing_fails=False,
+        redirect_uris="",
     )
+
+
+@pytest.fixture
+def x_app(x_server: XServer, settings) -> XServer:
+    """This installation's X app is set up, and X is the test server."""
+    settings.PARVIS_X_CLIENT_ID = "parvis-test-client"
+    settings.PARVIS_X_CLIENT_SECRET = "parvis-test-secret"
+    settings.PARVIS_X_AUTHORIZE_URL = f"{x_server.base_url}/i/oauth2/authorize"
+    settings.PARVIS_X_API_BASE_URL = x_server.base_url
+    return x_server

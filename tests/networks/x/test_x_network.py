@@ -96,12 +96,12 @@ def test_too_long_a_text_is_refused_before_any_call(x, x_server):
     assert x_server.tweets(channel.external_id) == []
 
 
-def test_media_is_refused_clearly_until_uploads_exist(x, x_server):
+def test_a_missing_media_file_is_refused_and_nothing_is_posted(x, x_server, tmp_path):
     channel = x_server.new_channel()
     request = PublishRequest(
-        text="Photo", idempotency_key="k", media=(MediaItem("/tmp/a.jpg", "image/jpeg"),)
+        text="Photo", idempotency_key="k", media=(MediaItem(str(tmp_path / "a.jpg"), "image/jpeg"),)
     )
-    with pytest.raises(PermanentError, match="cannot send images or videos to X yet"):
+    with pytest.raises(PermanentError, match="missing from Parvis's storage"):
         async_to_sync(x.publish)(channel, request)
     assert x_server.tweets(channel.external_id) == []
 
@@ -321,26 +321,12 @@ def test_description_and_text_rules():
     assert (network.key, str(network.name)) == ("x", "X")
     caps = network.capabilities
     assert caps.threads and not caps.first_comment and not caps.idempotency
+    assert caps.images and caps.videos and caps.reply and caps.hide_comments and caps.metrics
     assert network.text_rules == SandboxX.text_rules  # the Sandbox imitates the same rules
     assert network.measure_text("a" * 280).valid
     assert not network.measure_text("a" * 281).valid
     assert network.measure_text("https://example.com/" + "a" * 100).length == 23
     assert network.measure_text("é" * 280).valid and not network.measure_text("日" * 141).valid
-
-
-def test_what_is_not_built_yet_says_so():
-    network = X(base_url="http://unused")
-    channel = ChannelRef(external_id="1", access_token="t")
-    with pytest.raises(PermanentError, match="Connecting an X account is not available yet"):
-        network.connect_start(redirect_uri="http://localhost/cb")
-    with pytest.raises(PermanentError, match="Connecting an X account"):
-        async_to_sync(network.connect_finish)(params={}, state={}, redirect_uri="")
-    with pytest.raises(PermanentError, match="not available for X yet"):
-        async_to_sync(network.fetch_interactions)(channel)
-    with pytest.raises(PermanentError, match="not available for X yet"):
-        async_to_sync(network.reply)(channel, to_remote_id="1", text="a", idempotency_key="k")
-    with pytest.raises(PermanentError, match="not available for X yet"):
-        async_to_sync(network.fetch_metrics)(channel)
 
 
 def test_normalise_matches_what_x_gives_back():

@@ -1,16 +1,17 @@
 """The X API v2 test server's endpoints, as a Starlette application.
 
 API routes (Bearer user token): ``POST /2/tweets``, ``GET /2/users/{id}/tweets``,
-``DELETE /2/tweets/{id}``, ``GET /2/users/me``. Test routes, for the tests and the
-benchmark, under ``/_test/``: ``stats``, ``tweets``, ``tokens``, ``revoke``, ``faults``,
-``config`` and ``reset``.
+``DELETE /2/tweets/{id}``, here; users/me, mentions, hidden replies and post look-up in
+``conversations.py``; media upload in ``media.py``; OAuth 2.0 in ``oauth.py``. Test
+routes, for the tests and the benchmark, under ``/_test/``: ``stats``, ``tweets``,
+``tokens``, ``revoke``, ``faults``, ``config``, ``reset``, ``consent``, ``clock`` and
+``metrics``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from parvis.networks.textrules.twitter import parse_tweet
+from tests.servers.x import conversations, media, oauth
+from tests.servers.x.responses import api, drop, invalid, not_found, page_meta, problem_response
 from tests.servers.x.state import (
     DUPLICATE_DETAIL,
     FAULTS,
-    INVALID_REQUEST,
     NOT_FOUND,
     REPLY_GONE_DETAIL,
     Config,
@@ -33,7 +35,6 @@ from tests.servers.x.state import (
     problem,
 )
 
-PROBLEM_JSON = "application/problem+json"
 _CREATE_FIELDS = {
     "text",
     "reply",
@@ -52,102 +53,29 @@ _CREATE_FIELDS = {
     "made_with_ai",
     "paid_partnership",
 }
-_STATUS_TITLES = {
-    401: "Unauthorized",
-    403: "Forbidden",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
-
-Handler = Callable[[Request, User, State], Awaitable[Response]]
-
-
-def _problem(status: int, detail: str = "", headers: dict[str, str] | None = None) -> Response:
-    title = _STATUS_TITLES[status]
-    body = problem(status, title, detail or title)
-    return JSONResponse(body, status, headers=headers, media_type=PROBLEM_JSON)
-
-
-def _invalid(message: str, parameter: str = "", value: str = "") -> Response:
-    error: dict[str, Any] = {"message": message}
-    if parameter:
-        error["parameters"] = {parameter: [value]}
-    body = {
-        "errors": [error],
-        "title": "Invalid Request",
-        "detail": "One or more parameters to your request was invalid.",
-        "type": INVALID_REQUEST,
-    }
-    return JSONResponse(body, 400, media_type=PROBLEM_JSON)
-
-
-def _drop(request: Request, state: State, counter: str) -> Response:
-    """Close the connection without an answer (see DroppingApp)."""
-    request.scope["x_test.drop"] = True
-    state.counters[counter] += 1
-    return Response(status_code=204)
-
-
-def api(endpoint: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """What every API call goes through: latency, injected faults, the Bearer token."""
-
-    async def view(request: Request) -> Response:
-        state: State = request.app.state.x
-        config = state.config
-        state.counters["requests"] += 1
-        if config.latency_ms:
-            await asyncio.sleep(config.latency_ms / 1000)
-        fault = state.take_fault(request.url.path)
-        if not fault and config.fail_rate and state.random.random() < config.fail_rate:
-            fault = "503"
-        if fault in ("500", "503", "504"):
-            state.counters[f"status_{fault}"] += 1
-            return _problem(int(fault))
-        if fault == "drop":  # before anything is applied
-            return _drop(request, state, "dropped")
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        user = state.user_for(token) if scheme.lower() == "bearer" else None
-        if user is None or fault == "401":
-            state.counters["status_401"] += 1
-            return _problem(401)
-        window = state.window(user.id, endpoint)
-        if fault == "429" or not window.take(state.now()):
-            state.counters["status_429"] += 1
-            headers = window.headers(state.now())
-            headers["x-rate-limit-remaining"] = "0"
-            return _problem(429, headers=headers)
-        request.scope["x_test.fault"] = fault
-        response = await handler(request, user, state)
-        if not request.scope.get("x_test.drop"):
-            response.headers.update(window.headers(state.now()))
-        return response
-
-    return view
 
 
 async def create_tweet(request: Request, user: User, state: State) -> Response:
     try:
         body = json.loads(await request.body())
     except ValueError:
-        return _invalid("The request body is not valid JSON.")
+        return invalid("The request body is not valid JSON.")
     if not isinstance(body, dict):
-        return _invalid("The request body must be a JSON object.")
+        return invalid("The request body must be a JSON object.")
     for key in body:
         if key not in _CREATE_FIELDS:
-            return _invalid(f"$.{key}: is not defined in the schema", key, "")
+            return invalid(f"$.{key}: is not defined in the schema", key, "")
     text = body.get("text", "")
     if not isinstance(text, str) or not (text.strip() or body.get("media")):
-        return _invalid("$.text: Post text is empty and there is no media.", "text", str(text))
+        return invalid("$.text: Post text is empty and there is no media.", "text", str(text))
     if not parse_tweet(text).valid and text.strip():
-        return _invalid("$.text: Post text is too long.", "text", text)
+        return invalid("$.text: Post text is too long.", "text", text)
     reply_to = ""
     if "reply" in body:
         reply = body["reply"]
         reply_to = reply.get("in_reply_to_tweet_id", "") if isinstance(reply, dict) else ""
         if not (isinstance(reply_to, str) and reply_to.isdigit()):
-            return _invalid("$.reply.in_reply_to_tweet_id: is not a post id.", "reply", str(reply))
+            return invalid("$.reply.in_reply_to_tweet_id: is not a post id.", "reply", str(reply))
     app_window, now = state.app_window, state.now()
     app_headers: dict[str, str] = {}
     if app_window is not None:
@@ -157,20 +85,46 @@ async def create_tweet(request: Request, user: User, state: State) -> Response:
             state.counters["status_429"] += 1
             user_window = state.window(user.id, "post")
             headers = {**user_window.headers(now), **app_headers}
-            return _problem(429, headers=headers)
+            return problem_response(429, headers=headers)
     if state.config.refuse_duplicates and state.is_duplicate(user, text):
         state.counters["status_403_duplicate"] += 1
-        return _problem(403, DUPLICATE_DETAIL)
+        return problem_response(403, DUPLICATE_DETAIL)
     if reply_to:
         target = state.tweets.get(reply_to)
         if target is None or target.deleted:
-            return _problem(403, REPLY_GONE_DETAIL)
-    tweet = state.create(user, text, reply_to)
+            return problem_response(403, REPLY_GONE_DETAIL)
+    quote_id = body.get("quote_tweet_id", "")
+    if quote_id and (not str(quote_id).isdigit() or quote_id not in state.tweets):
+        return invalid("$.quote_tweet_id: is not a post one may quote.", "quote_tweet_id", quote_id)
+    media_keys = _media_keys(body.get("media"), user, state)
+    if isinstance(media_keys, Response):
+        return media_keys
+    tweet = state.create(user, text, reply_to, quote_id, media_keys)
     lost = request.scope.get("x_test.fault") == "lost"
     if lost or (state.config.lost_rate and state.random.random() < state.config.lost_rate):
-        return _drop(request, state, "lost")  # applied, but nobody hears of it
+        return drop(request, state, "lost")  # applied, but nobody hears of it
     data = {"id": tweet.id, "text": tweet.shown, "edit_history_tweet_ids": [tweet.id]}
     return JSONResponse({"data": data}, 201, headers=app_headers)
+
+
+def _media_keys(raw: Any, user: User, state: State) -> tuple[str, ...] | Response:
+    """The keys of the media a post attaches: each uploaded by the user and processed."""
+    if raw is None:
+        return ()
+    ids = raw.get("media_ids") if isinstance(raw, dict) else None
+    if not isinstance(ids, list) or not 1 <= len(ids) <= 4:
+        return invalid("$.media.media_ids: between 1 and 4 media ids.", "media", str(raw))
+    keys = []
+    for media_id in ids:
+        item = state.media.get(str(media_id))
+        if item is None or item.owner_id != user.id:
+            return invalid(f"$.media.media_ids: {media_id} is not a valid media id.", "media")
+        if item.state != "succeeded":
+            return invalid(
+                f"Your media IDs are invalid: {media_id} is not ready (processing).", "media"
+            )
+        keys.append(item.key)
+    return tuple(keys)
 
 
 def _when(raw: str) -> datetime | None:
@@ -181,15 +135,15 @@ async def user_tweets(request: Request, user: User, state: State) -> Response:
     user_id = request.path_params["id"]
     query = request.query_params
     if not user_id.isdigit() or len(user_id) > 19:
-        return _invalid(f"The `id` query parameter value [{user_id}] is not valid", "id", user_id)
+        return invalid(f"The `id` query parameter value [{user_id}] is not valid", "id", user_id)
     raw_max = query.get("max_results", "10")
     if not raw_max.isdigit() or not 5 <= int(raw_max) <= 100:
         message = f"The `max_results` query parameter value [{raw_max}] is not between 5 and 100"
-        return _invalid(message, "max_results", raw_max)
+        return invalid(message, "max_results", raw_max)
     try:
         start, end = _when(query.get("start_time", "")), _when(query.get("end_time", ""))
     except ValueError:
-        return _invalid("Invalid start_time or end_time: use YYYY-MM-DDTHH:mm:ssZ.")
+        return invalid("Invalid start_time or end_time: use YYYY-MM-DDTHH:mm:ssZ.")
     if user_id not in state.users:
         error = problem(
             404,
@@ -220,50 +174,21 @@ async def user_tweets(request: Request, user: User, state: State) -> Response:
     if not page:
         return JSONResponse({"meta": {"result_count": 0}})
     fields = set(query.get("tweet.fields", "").split(","))
-    meta: dict[str, Any] = {
-        "result_count": len(page),
-        "newest_id": page[0].id,
-        "oldest_id": page[-1].id,
-    }
-    if len(matching) > len(page):
-        meta["next_token"] = _base36(int(page[-1].id))
+    meta = page_meta(page, matching)
     return JSONResponse({"data": [t.as_json(fields) for t in page], "meta": meta})
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out or "0"
 
 
 async def delete_tweet(request: Request, user: User, state: State) -> Response:
     tweet_id = request.path_params["id"]
     if not tweet_id.isdigit() or len(tweet_id) > 19:
-        return _invalid(f"The `id` query parameter value [{tweet_id}] is not valid", "id", tweet_id)
+        return invalid(f"The `id` query parameter value [{tweet_id}] is not valid", "id", tweet_id)
     tweet = state.tweets.get(tweet_id)
     if tweet is None or tweet.deleted:
-        body = problem(
-            404,
-            "Not Found Error",
-            f"Could not find tweet with id: [{tweet_id}].",
-            NOT_FOUND,
-            resource_type="tweet",
-            resource_id=tweet_id,
-            parameter="id",
-            value=tweet_id,
-        )
-        return JSONResponse(body, 404, media_type=PROBLEM_JSON)
+        return not_found("tweet", tweet_id)
     if tweet.author_id != user.id:
-        return _problem(403, "You are not allowed to delete this Tweet.")
+        return problem_response(403, "You are not allowed to delete this Tweet.")
     state.delete(tweet)
     return JSONResponse({"data": {"deleted": True}})
-
-
-async def users_me(request: Request, user: User, state: State) -> Response:
-    return JSONResponse({"data": {"id": user.id, "name": user.name, "username": user.username}})
 
 
 # --- Test routes -------------------------------------------------------------------
@@ -284,6 +209,9 @@ async def test_tweets(request: Request) -> Response:
             "shown": t.shown,
             "in_reply_to_id": t.in_reply_to_id,
             "deleted": t.deleted,
+            "hidden": t.hidden,
+            "media_keys": list(t.media_keys),
+            "quote_id": t.quote_id,
             "created_at": t.created_at.isoformat(),
         }
         for t in state.tweets.values()
@@ -372,8 +300,25 @@ def build_app(config: Config | None = None) -> DroppingApp:
     routes = [
         Route("/2/tweets", api("post", create_tweet), methods=["POST"]),
         Route("/2/tweets/{id}", api("delete", delete_tweet), methods=["DELETE"]),
-        Route("/2/users/me", api("read", users_me), methods=["GET"]),
+        Route("/2/tweets", api("read", conversations.lookup), methods=["GET"]),
+        Route(
+            "/2/tweets/{tweet_id}/hidden", api("hide", conversations.hide_reply), methods=["PUT"]
+        ),
+        Route("/2/users/me", api("read", conversations.users_me), methods=["GET"]),
         Route("/2/users/{id}/tweets", api("read", user_tweets), methods=["GET"]),
+        Route("/2/users/{id}/mentions", api("read", conversations.mentions), methods=["GET"]),
+        Route("/2/media/upload/initialize", api("media", media.initialize), methods=["POST"]),
+        Route("/2/media/upload/{id}/append", api("media", media.append), methods=["POST"]),
+        Route("/2/media/upload/{id}/finalize", api("media", media.finalize), methods=["POST"]),
+        Route("/2/media/upload", api("media", media.status), methods=["GET"]),
+        Route("/2/media/metadata", api("media", media.metadata), methods=["POST"]),
+        Route("/i/oauth2/authorize", oauth.authorize, methods=["GET"]),
+        Route("/i/oauth2/authorize", oauth.authorize_answer, methods=["POST"]),
+        Route("/2/oauth2/token", oauth.token, methods=["POST"]),
+        Route("/_test/consent", conversations.test_consent, methods=["POST"]),
+        Route("/_test/clock", conversations.test_clock, methods=["POST"]),
+        Route("/_test/metrics", conversations.test_metrics, methods=["POST"]),
+        Route("/_test/requests", conversations.test_requests),
         Route("/_test/stats", test_stats),
         Route("/_test/tweets", test_tweets),
         Route("/_test/tokens", test_tokens, methods=["POST"]),

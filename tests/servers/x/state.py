@@ -22,7 +22,10 @@ DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content
 REPLY_GONE_DETAIL = "You attempted to reply to a Tweet that is deleted or not visible to you."
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
-FAULTS = ("503", "lost", "429", "401", "500", "504", "drop")  # what /_test/faults may queue
+USAGE_CAPPED = "https://api.twitter.com/2/problems/usage-capped"
+# What /_test/faults may queue.
+FAULTS = ("503", "lost", "429", "401", "500", "504", "drop", "usage-capped")
+ACCESS_TOKEN_SECONDS = 7200  # X's OAuth 2.0 user access tokens live two hours
 
 _SLUG = string.ascii_letters + string.digits
 _TOKEN_RE = re.compile(r"^user-([0-9]{1,19})$")
@@ -31,6 +34,16 @@ _FIRST_ID = 1_860_000_000_000_000_000  # 19 digits, like today's X post ids
 
 def problem(status: int, title: str, detail: str, kind: str = "about:blank", **extra) -> dict:
     return {"title": title, "detail": detail, "type": kind, "status": status, **extra}
+
+
+def base36(number: int) -> str:
+    """X's pagination tokens here: the last post's id, in base 36."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
 
 
 def iso(moment: datetime) -> str:
@@ -44,6 +57,56 @@ class User:
     id: str
     username: str
     name: str
+    metrics: dict[str, int] = field(
+        default_factory=lambda: {
+            "followers_count": 0,
+            "following_count": 0,
+            "tweet_count": 0,
+            "listed_count": 0,
+            "like_count": 0,
+        }
+    )
+
+    def as_json(self, fields: set[str]) -> dict:
+        body = {"id": self.id, "name": self.name, "username": self.username}
+        if "public_metrics" in fields:
+            body["public_metrics"] = dict(self.metrics)
+        if "profile_image_url" in fields:
+            body["profile_image_url"] = f"https://pbs.twimg.com/profile_images/{self.id}/a.jpg"
+        return body
+
+
+@dataclass
+class Grant:
+    """An authorization code X gave back to the redirect address, not yet exchanged."""
+
+    user_id: str
+    client_id: str
+    redirect_uri: str
+    scopes: tuple[str, ...]
+    code_challenge: str
+    issued_at: float
+
+
+@dataclass
+class Media:
+    """An upload session: INIT, APPEND segments, FINALIZE, then STATUS while processing."""
+
+    id: str
+    owner_id: str
+    media_type: str
+    category: str
+    total_bytes: int
+    segments: dict[int, int] = field(default_factory=dict)  # index -> bytes received
+    finalized: bool = False
+    state: str = ""  # "", "pending", "in_progress", "succeeded", "failed"
+    polls_left: int = 0
+    alt_text: str = ""
+
+    @property
+    def key(self) -> str:
+        prefix = "7" if self.media_type.startswith("video/") else "3"
+        return f"{prefix}_{self.id}"
 
 
 @dataclass
@@ -55,15 +118,40 @@ class Tweet:
     created_at: datetime
     in_reply_to_id: str = ""
     deleted: bool = False
+    conversation_id: str = ""
+    in_reply_to_user_id: str = ""
+    quote_id: str = ""
+    media_keys: tuple[str, ...] = ()
+    hidden: bool = False
+    metrics: dict[str, int] = field(
+        default_factory=lambda: {
+            "retweet_count": 0,
+            "reply_count": 0,
+            "like_count": 0,
+            "quote_count": 0,
+            "bookmark_count": 0,
+            "impression_count": 0,
+        }
+    )
 
     def as_json(self, fields: set[str]) -> dict:
-        body = {"id": self.id, "text": self.shown, "edit_history_tweet_ids": [self.id]}
+        body: dict = {"id": self.id, "text": self.shown, "edit_history_tweet_ids": [self.id]}
         if "created_at" in fields:
             body["created_at"] = iso(self.created_at)
         if "author_id" in fields:
             body["author_id"] = self.author_id
         if "conversation_id" in fields:
-            body["conversation_id"] = self.in_reply_to_id or self.id
+            body["conversation_id"] = self.conversation_id or self.id
+        if "in_reply_to_user_id" in fields and self.in_reply_to_user_id:
+            body["in_reply_to_user_id"] = self.in_reply_to_user_id
+        if "referenced_tweets" in fields:
+            refs = [("replied_to", self.in_reply_to_id), ("quoted", self.quote_id)]
+            if listed := [{"type": kind, "id": ref} for kind, ref in refs if ref]:
+                body["referenced_tweets"] = listed
+        if "attachments" in fields and self.media_keys:
+            body["attachments"] = {"media_keys": list(self.media_keys)}
+        if "public_metrics" in fields:
+            body["public_metrics"] = dict(self.metrics)
         return body
 
 
@@ -109,6 +197,14 @@ class Config:
     # a second post is made: a test can then see a duplicate the engine would cause.
     refuse_duplicates: bool = True
     seed: int | None = None
+    # OAuth 2.0: the installation's app, as registered on X's developer portal.
+    client_id: str = "parvis-test-client"
+    client_secret: str = "parvis-test-secret"
+    # Media: STATUS answers "in_progress" this many times before "succeeded".
+    processing_polls: int = 2
+    processing_check_after: int = 1  # seconds, as X's processing_info says
+    processing_fails: bool = False  # the next videos end in "failed"
+    redirect_uris: str = ""  # comma-separated callback URLs; "": any
 
 
 @dataclass
@@ -126,6 +222,15 @@ class State:
     counters: Counter[str] = field(default_factory=Counter)
     next_id: int = _FIRST_ID
     random: random.Random = field(default_factory=random.Random)
+    token_expiry: dict[str, float] = field(default_factory=dict)  # access token -> epoch
+    token_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)  # authorization code -> grant
+    refresh_tokens: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    consents: deque[tuple[str, str, str]] = field(default_factory=deque)  # (user, name, answer)
+    media: dict[str, Media] = field(default_factory=dict)
+    clock_offset: float = 0.0  # /_test/clock moves time forward (token expiry)
+    # Every API request as received, for the tests that check them against the spec.
+    requests: deque[dict] = field(default_factory=lambda: deque(maxlen=20_000))
 
     def __post_init__(self) -> None:
         self.random.seed(self.config.seed)
@@ -153,11 +258,27 @@ class State:
         """The user a Bearer token acts for; ``user-<digits>`` is known at once."""
         if token in self.revoked:
             return None
+        if token in self.token_expiry and self.now() >= self.token_expiry[token]:
+            return None
         if token in self.tokens:
             return self.users[self.tokens[token]]
         if match := _TOKEN_RE.match(token):
             return self.register_token(token, match[1])
         return None
+
+    async def note_request(self, request) -> None:
+        """Keep what a client sent (method, path, query, body) for ``/_test/requests``."""
+        body = await request.body()  # Starlette keeps it for the handler
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": list(request.query_params.multi_items()),
+                "content_type": request.headers.get("content-type", ""),
+                "body": body.decode("latin-1"),
+                "token": request.headers.get("authorization", "").partition(" ")[2],
+            }
+        )
 
     # --- Faults and limits -----------------------------------------------------
 
@@ -176,9 +297,45 @@ class State:
             self.windows[key] = Window(limit, self.config.rate_window)
         return self.windows[key]
 
-    @staticmethod
-    def now() -> float:
-        return time.time()
+    def now(self) -> float:
+        return time.time() + self.clock_offset
+
+    def usage_capped(self, period: str = "Monthly") -> dict:
+        return problem(
+            429,
+            "UsageCapExceeded",
+            f"Usage cap exceeded: {period} product cap",
+            USAGE_CAPPED,
+            period=period,
+            scope="Product",
+        )
+
+    # --- OAuth 2.0 -------------------------------------------------------------
+
+    def new_secret(self, prefix: str) -> str:
+        return prefix + "".join(self.random.choices(_SLUG, k=40))
+
+    def issue_tokens(self, user_id: str, scopes: tuple[str, ...]) -> dict:
+        """A fresh access token (two hours) and, with offline.access, a refresh token."""
+        access = self.new_secret("at-")
+        self.tokens[access] = user_id
+        self.token_expiry[access] = self.now() + ACCESS_TOKEN_SECONDS
+        self.token_scopes[access] = scopes
+        body = {
+            "token_type": "bearer",
+            "expires_in": ACCESS_TOKEN_SECONDS,
+            "access_token": access,
+            "scope": " ".join(scopes),
+        }
+        if "offline.access" in scopes:
+            refresh = self.new_secret("rt-")
+            self.refresh_tokens[refresh] = (user_id, scopes)
+            body["refresh_token"] = refresh
+        return body
+
+    def new_media_id(self) -> str:
+        self.next_id += self.random.randint(1, 4096)
+        return str(self.next_id)
 
     # --- Posts -----------------------------------------------------------------
 
@@ -192,15 +349,45 @@ class State:
         parts.append(text[position:])
         return "".join(parts).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def create(self, user: User, text: str, in_reply_to_id: str = "") -> Tweet:
+    def create(
+        self,
+        user: User,
+        text: str,
+        in_reply_to_id: str = "",
+        quote_id: str = "",
+        media_keys: tuple[str, ...] = (),
+    ) -> Tweet:
         self.next_id += self.random.randint(1, 4096)
         now = datetime.now(UTC)
         tweet = Tweet(str(self.next_id), user.id, text, self.shown(text), now, in_reply_to_id)
+        tweet.quote_id, tweet.media_keys = quote_id, media_keys
+        if media_keys:  # X adds the media's own t.co link at the end of the text
+            slug = "".join(self.random.choices(_SLUG, k=10))
+            tweet.shown = f"{tweet.shown} https://t.co/{slug}".lstrip()
+        target = self.tweets.get(in_reply_to_id)
+        if target is not None:
+            tweet.conversation_id = target.conversation_id or target.id
+            tweet.in_reply_to_user_id = target.author_id
+            target.metrics["reply_count"] += 1
+        if quoted := self.tweets.get(quote_id):
+            quoted.metrics["quote_count"] += 1
+        user.metrics["tweet_count"] += 1
         self.tweets[tweet.id] = tweet
         self.timelines[user.id].append(tweet)
         self.live_texts[(user.id, text)] = tweet.id
         self.counters["created"] += 1
         return tweet
+
+    def mentions_of(self, user: User) -> list[Tweet]:
+        """Others' posts naming @user or answering one of user's posts, newest first."""
+        mark = re.compile(rf"[@＠]{re.escape(user.username)}\b", re.IGNORECASE)  # noqa: RUF001
+        return [
+            t
+            for t in reversed(self.tweets.values())
+            if t.author_id != user.id
+            and not t.deleted
+            and (t.in_reply_to_user_id == user.id or mark.search(t.text))
+        ]
 
     def is_duplicate(self, user: User, text: str) -> bool:
         return (user.id, text) in self.live_texts

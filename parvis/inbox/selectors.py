@@ -1,0 +1,132 @@
+"""Reads about the inbox, always scoped to one workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import chain
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from parvis.accounts.models import User, Workspace
+from parvis.inbox.models import Reply
+from parvis.inbox.states import ReplyStates
+from parvis.inbox.threads import Conversation, ConversationStatus, Message, Presence, Tag
+from parvis.inbox.work import PRESENCE_FRESH, TYPING_FRESH
+
+INBOX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    channel: int | None = None
+    network: str = ""
+    kind: str = ""
+    status: str = ConversationStatus.OPEN
+    assignee: str = ""  # a user id, "me", "nobody" or "" (anyone)
+    tag: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def open_count(*, workspace: Workspace) -> int:
+    """The navigation's badge: conversations still open."""
+    return Conversation.objects.in_workspace(workspace).filter(status="open").count()
+
+
+def conversations_of(
+    *, workspace: Workspace, filters: InboxFilters, user: User
+) -> QuerySet[Conversation]:
+    rows = Conversation.objects.in_workspace(workspace)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.channel:
+        rows = rows.filter(channel_id=filters.channel)
+    if filters.network:
+        rows = rows.filter(channel__network=filters.network)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.assignee == "me":
+        rows = rows.filter(assignee=user)
+    elif filters.assignee == "nobody":
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        rows = rows.filter(assignee_id=int(filters.assignee))
+    if filters.tag:
+        rows = rows.filter(tags__name=filters.tag)
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        start = datetime.combine(filters.since, datetime.min.time(), tzinfo=zone)
+        rows = rows.filter(last_message_at__gte=start)
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        rows = rows.filter(last_message_at__lt=end)
+    return (
+        rows.select_related("channel", "assignee", "author", "post")
+        .prefetch_related("tags")
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def conversation_of_or_404(*, workspace: Workspace, conversation_id: int) -> Conversation:
+    rows = Conversation.objects.in_workspace(workspace).select_related(
+        "channel", "assignee", "author", "post", "workspace"
+    )
+    return get_object_or_404(rows, pk=conversation_id)
+
+
+def message_of_or_404(*, conversation: Conversation, message_id: int) -> Message:
+    rows = conversation.messages.select_related("conversation__channel", "channel", "workspace")
+    return get_object_or_404(rows, pk=message_id)
+
+
+def thread_of(*, conversation: Conversation) -> list[Message | Reply]:
+    """The messages in order, then the answers not sent yet (pending or failed)."""
+    messages = conversation.messages.select_related("author", "sent_by", "parent__author")
+    unsent = (
+        Reply.objects.filter(conversation=conversation)
+        .exclude(state=ReplyStates.sent.name)
+        .select_related("created_by", "in_reply_to__author")
+    )
+    return list(chain(messages, unsent))
+
+
+def notes_of(*, conversation: Conversation):
+    return conversation.notes.select_related("author")
+
+
+def tags_of(*, workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.in_workspace(workspace)
+
+
+@dataclass(frozen=True)
+class OthersHere:
+    """Other members on the same conversation: a warning before answering twice."""
+
+    viewing: list[User]
+    typing: list[User]
+    replied: list[Reply]  # answers written by others since the page was opened
+
+    def __bool__(self) -> bool:
+        return bool(self.viewing or self.typing or self.replied)
+
+
+def others_here(*, conversation: Conversation, user: User, since: datetime | None) -> OthersHere:
+    now = timezone.now()
+    presences = (
+        Presence.objects.filter(conversation=conversation, seen_at__gte=now - PRESENCE_FRESH)
+        .exclude(user=user)
+        .select_related("user")
+    )
+    typing = [p.user for p in presences if p.typing_at and p.typing_at >= now - TYPING_FRESH]
+    viewing = [p.user for p in presences if p.user not in typing]
+    replied: list[Reply] = []
+    if since is not None:
+        replied = list(
+            Reply.objects.filter(conversation=conversation, created_at__gt=since)
+            .filter(~Q(created_by=user))
+            .select_related("created_by")
+        )
+    return OthersHere(viewing=viewing, typing=typing, replied=replied)

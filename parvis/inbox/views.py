@@ -1,0 +1,313 @@
+"""The inbox pages: the list with its filters and bulk actions, and a conversation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.access import workspace_view
+from parvis.accounts.models import User
+from parvis.accounts.selectors import members_of
+from parvis.channels.selectors import channel_label, channels_of
+from parvis.inbox import saved_replies, selectors, work
+from parvis.inbox.threads import Conversation, ConversationKind, ConversationStatus, Message
+from parvis.networks import registry
+
+LIST_FILTERS = ("channel", "network", "kind", "status", "assignee", "tag", "since", "until")
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> selectors.InboxFilters:
+    query = request.GET
+    channel = query.get("channel", "")
+    status = query.get("status", ConversationStatus.OPEN)
+    return selectors.InboxFilters(
+        channel=int(channel) if channel.isdigit() else None,
+        network=query.get("network", ""),
+        kind=query.get("kind", "") if query.get("kind") in ConversationKind.values else "",
+        status=status if status in ConversationStatus.values else "",
+        assignee=query.get("assignee", ""),
+        tag=query.get("tag", ""),
+        since=_day(query.get("since")),
+        until=_day(query.get("until")),
+    )
+
+
+def _query(request: HttpRequest) -> str:
+    kept = {k: request.GET[k] for k in LIST_FILTERS if request.GET.get(k) is not None}
+    return urlencode(kept)
+
+
+def _list_context(request: HttpRequest) -> dict:
+    workspace = request.workspace
+    filters = _filters(request)
+    rows = selectors.conversations_of(workspace=workspace, filters=filters, user=request.user)
+    channels = list(channels_of(workspace=workspace))
+    networks = sorted({c.network for c in channels})
+    return {
+        "active_nav": "inbox",
+        "conversations": rows[: selectors.INBOX_PAGE],
+        "total": rows.count(),
+        "filters": filters,
+        "query": _query(request),
+        "channels": [(c, channel_label(c)) for c in channels],
+        "networks": [(key, _network_name(key)) for key in networks],
+        "kinds": ConversationKind.choices,
+        "statuses": ConversationStatus.choices,
+        "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
+        "tags": selectors.tags_of(workspace=workspace),
+        "can_work": request.membership.can("inbox.reply"),
+    }
+
+
+def _network_name(key: str) -> str:
+    try:
+        return str(registry.get(key).name)
+    except registry.UnknownNetwork:
+        return key
+
+
+@workspace_view()
+def inbox(request: HttpRequest) -> HttpResponse:
+    context = _list_context(request)
+    if request.htmx and request.htmx.target == "inbox-rows":
+        return render(request, "inbox/_rows.html", context)
+    return render(request, "inbox/list.html", context)
+
+
+def _member(request: HttpRequest, raw: str) -> User | None:
+    if not raw.isdigit():
+        return None
+    found = members_of(workspace=request.workspace).filter(user_id=int(raw)).first()
+    if found is None:
+        raise work.InboxError(_("Only a member of this workspace can be given a conversation."))
+    return found.user
+
+
+@workspace_view("inbox.reply")
+@require_POST
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    action = request.POST.get("action", "")
+    back = reverse("inbox:list", kwargs={"workspace": request.workspace.slug})
+    back += "?" + request.POST.get("query", "")
+    if not ids:
+        messages.warning(request, _("Select at least one conversation first."))
+        return redirect(back)
+    try:
+        if action == "assign":
+            assignee = _member(request, request.POST.get("assignee", ""))
+            count = work.conversations_assign(
+                workspace=request.workspace, ids=ids, assignee=assignee, acting_user=request.user
+            )
+        else:
+            count = work.conversations_set_status(
+                workspace=request.workspace, ids=ids, status=action, acting_user=request.user
+            )
+    except work.InboxError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d conversation updated.", "%(count)d conversations updated.", count)
+        % {"count": count},
+    )
+    return redirect(back)
+
+
+def _opened_at(request: HttpRequest) -> datetime | None:
+    try:
+        return datetime.fromisoformat(request.POST.get("opened_at") or request.GET["opened_at"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _neighbours(request: HttpRequest, conversation: Conversation) -> dict:
+    """The conversations before and after this one in the open list (j / k)."""
+    rows = selectors.conversations_of(
+        workspace=request.workspace, filters=selectors.InboxFilters(), user=request.user
+    ).exclude(pk=conversation.pk)
+    at = conversation.last_message_at
+    newer = rows.filter(last_message_at__gt=at).order_by("last_message_at", "id").first()
+    older = rows.filter(last_message_at__lte=at).first()
+    return {"previous_conversation": newer, "next_conversation": older}
+
+
+def _conversation_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
+    opened_at = extra.pop("opened_at", None) or timezone.now()
+    network = work.network_of(conversation)
+    thread = selectors.thread_of(conversation=conversation)
+    received = [m for m in thread if isinstance(m, Message)]
+    values = saved_replies.placeholder_values(conversation=conversation, user=request.user)
+    return {
+        "active_nav": "inbox",
+        "conversation": conversation,
+        "network": network,
+        "channel_name": channel_label(conversation.channel),
+        "thread": thread,
+        "hideable": {m.pk for m in received if work.can_hide(m)},
+        "deletable": {m.pk for m in received if work.can_delete(m)},
+        "notes": selectors.notes_of(conversation=conversation),
+        "members": [m.user for m in members_of(workspace=request.workspace).select_related("user")],
+        "statuses": ConversationStatus.choices,
+        "tag_names": ", ".join(t.name for t in conversation.tags.all()),
+        "saved_replies": [
+            (saved, saved_replies.saved_reply_render(saved.text, values))
+            for saved in saved_replies.saved_replies_of(workspace=request.workspace)
+        ],
+        "others": selectors.others_here(
+            conversation=conversation, user=request.user, since=opened_at
+        ),
+        "opened_at": opened_at.isoformat(),
+        "can_work": request.membership.can("inbox.reply"),
+        "can_note": request.membership.can("inbox.note"),
+        **_neighbours(request, conversation),
+        **extra,
+    }
+
+
+def _conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    return selectors.conversation_of_or_404(
+        workspace=request.workspace, conversation_id=conversation_id
+    )
+
+
+@workspace_view()
+def conversation_page(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    work.presence_touch(conversation=conversation, user=request.user)
+    return render(request, "inbox/conversation.html", _conversation_context(request, conversation))
+
+
+@workspace_view()
+def conversation_live(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """What the open page refreshes every 15 s: the thread and who else is here."""
+    conversation = _conversation(request, conversation_id)
+    work.presence_touch(conversation=conversation, user=request.user)
+    context = _conversation_context(request, conversation, opened_at=_opened_at(request))
+    return render(request, "inbox/_live.html", context)
+
+
+@workspace_view("inbox.reply")
+@require_POST
+def conversation_typing(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    work.presence_touch(conversation=conversation, user=request.user, typing=True)
+    return HttpResponse(status=204)
+
+
+def _back(conversation: Conversation) -> HttpResponse:
+    return redirect(
+        "inbox:conversation",
+        workspace=conversation.workspace.slug,
+        conversation_id=conversation.pk,
+    )
+
+
+@workspace_view("inbox.reply")
+@require_POST
+def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    text = request.POST.get("text", "")
+    opened_at = _opened_at(request)
+    others = selectors.others_here(conversation=conversation, user=request.user, since=opened_at)
+    if others.replied and not request.POST.get("confirm"):
+        context = _conversation_context(
+            request, conversation, opened_at=opened_at, draft=text, confirm_needed=True
+        )
+        return render(request, "inbox/conversation.html", context, status=409)
+    to = None
+    if (raw := request.POST.get("to", "")).isdigit():
+        to = selectors.message_of_or_404(conversation=conversation, message_id=int(raw))
+    try:
+        work.reply_write(conversation=conversation, text=text, acting_user=request.user, to=to)
+    except work.InboxError as error:
+        context = _conversation_context(
+            request, conversation, opened_at=opened_at, draft=text, reply_error=str(error)
+        )
+        return render(request, "inbox/conversation.html", context, status=400)
+    messages.success(request, _("Your answer is on its way: it shows as sent once it is."))
+    return _back(conversation)
+
+
+@workspace_view("inbox.reply")
+@require_POST
+def conversation_update(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Status, assignee or tags (one form each on the page)."""
+    conversation = _conversation(request, conversation_id)
+    ids, workspace, user = [conversation.pk], request.workspace, request.user
+    try:
+        if "status" in request.POST:
+            status = request.POST["status"]
+            work.conversations_set_status(
+                workspace=workspace, ids=ids, status=status, acting_user=user
+            )
+        elif "assignee" in request.POST:
+            assignee = _member(request, request.POST["assignee"])
+            work.conversations_assign(
+                workspace=workspace, ids=ids, assignee=assignee, acting_user=user
+            )
+        elif "tags" in request.POST:
+            work.conversation_set_tags(
+                conversation=conversation, raw=request.POST["tags"], acting_user=user
+            )
+    except work.InboxError as error:
+        messages.error(request, str(error))
+        return _back(conversation)
+    if request.POST.get("status") == ConversationStatus.DONE and request.POST.get("then_next"):
+        following = _neighbours(request, conversation)["next_conversation"]
+        if following is not None:
+            return _back(following)
+    return _back(conversation)
+
+
+@workspace_view("inbox.note")
+@require_POST
+def conversation_note(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    try:
+        work.note_add(
+            conversation=conversation, text=request.POST.get("text", ""), acting_user=request.user
+        )
+    except work.InboxError as error:
+        messages.error(request, str(error))
+    return _back(conversation)
+
+
+@workspace_view("inbox.reply")
+@require_POST
+def message_moderate(
+    request: HttpRequest, conversation_id: int, message_id: int, action: str
+) -> HttpResponse:
+    conversation = _conversation(request, conversation_id)
+    message = selectors.message_of_or_404(conversation=conversation, message_id=message_id)
+    try:
+        if action == "delete":
+            work.message_delete(message=message, acting_user=request.user)
+            messages.success(request, _("The message was deleted on the network."))
+        else:
+            work.message_hide(message=message, hidden=action == "hide", acting_user=request.user)
+            messages.success(
+                request,
+                _("The comment is hidden on the network.")
+                if action == "hide"
+                else _("The comment is visible again on the network."),
+            )
+    except work.InboxError as error:
+        messages.error(request, str(error))
+    return _back(conversation)

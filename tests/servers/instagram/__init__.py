@@ -1,0 +1,1 @@
+"""A local server that behaves like Instagram's Graph API (see ``state.py``)."""
