@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parvis.channels.selectors import credentials_load
 from parvis.core import http
 from parvis.core.tenancy import WorkspaceQuerySet
 from parvis.engine.models import StateMachineModel
@@ -71,6 +72,11 @@ class Reply(StateMachineModel):
     calls_context = staticmethod(http.shared_connections)
     is_unsent_reply = True  # in a thread, beside messages: shown as pending or failed
 
+    @classmethod
+    def before_run(cls, replies: list[Reply]) -> None:
+        """The batch's channel credentials in one query."""
+        credentials_load(channels=[r.channel for r in replies])
+
     def handle_sending(self):
         return replying.send(self)
 
@@ -122,6 +128,11 @@ class InboxPolling(StateMachineModel):
         return f"inbox of {self.channel}"
 
     calls_context = staticmethod(http.shared_connections)
+
+    @classmethod
+    def before_run(cls, pollings: list[InboxPolling]) -> None:
+        """The batch's channel credentials in one query."""
+        credentials_load(channels=[p.channel for p in pollings])
 
     def handle_polling(self):
         return polling.poll(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parvis.core.tenancy import WorkspaceQuerySet
 
@@ -21,9 +22,9 @@ class ConversationKind(models.TextChoices):
 
 
 class ConversationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    PENDING = "pending", _("Pending")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("conversation status", "Open")
+    PENDING = "pending", pgettext_lazy("conversation status", "Pending")
+    DONE = "done", pgettext_lazy("conversation status", "Done")
 
 
 class Author(models.Model):

@@ -23,6 +23,8 @@ from parvis.inbox.threads import Conversation, ConversationKind, ConversationSta
 from parvis.networks import registry
 
 LIST_FILTERS = ("channel", "network", "kind", "status", "assignee", "tag", "since", "until")
+LIST_QUERY = (*LIST_FILTERS, "shown")
+MOST_SHOWN = 1000  # "Show more" stops there: filters narrow a longer list
 
 
 def _day(raw: str | None) -> date | None:
@@ -48,9 +50,9 @@ def _filters(request: HttpRequest) -> selectors.InboxFilters:
     )
 
 
-def _query(request: HttpRequest) -> str:
-    kept = {k: request.GET[k] for k in LIST_FILTERS if request.GET.get(k) is not None}
-    return urlencode(kept)
+def _query(request: HttpRequest, **changed: object) -> str:
+    kept = {k: request.GET[k] for k in LIST_QUERY if request.GET.get(k) is not None}
+    return urlencode({**kept, **changed})
 
 
 def _list_context(request: HttpRequest) -> dict:
@@ -59,10 +61,18 @@ def _list_context(request: HttpRequest) -> dict:
     rows = selectors.conversations_of(workspace=workspace, filters=filters, user=request.user)
     channels = list(channels_of(workspace=workspace))
     networks = sorted({c.network for c in channels})
+    raw = request.GET.get("shown", "")
+    shown = min(int(raw), MOST_SHOWN) if raw.isdigit() else selectors.INBOX_PAGE
+    total = rows.count()
     return {
         "active_nav": "inbox",
-        "conversations": rows[: selectors.INBOX_PAGE],
-        "total": rows.count(),
+        "conversations": rows[:shown],
+        "total": total,
+        "more_query": (
+            _query(request, shown=shown + selectors.INBOX_PAGE)
+            if shown < min(total, MOST_SHOWN)
+            else ""
+        ),
         "filters": filters,
         "query": _query(request),
         "channels": [(c, channel_label(c)) for c in channels],

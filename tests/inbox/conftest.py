@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parvis.engine.runner import run_once
 from parvis.networks import registry
@@ -63,6 +63,13 @@ class HookNetwork(SandboxX):
             )
             for entry in payload["entries"]
         ]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The actions' messages follow the active language: English here, whatever ran before."""
+    with translation.override("en"):
+        yield
 
 
 def sign(body: bytes) -> str:

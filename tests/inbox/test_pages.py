@@ -198,3 +198,26 @@ def test_roles_decide_who_answers_and_who_notes(
     note = client.post(url("note", workspace, conversation_id=conversation.pk), {"text": "Vu"})
     assert (note.status_code == 302) is can_note
     assert Note.objects.exists() is can_note
+
+
+def test_a_long_list_shows_fifty_then_more(logged_in_client, workspace, channel, monkeypatch):
+    messages_store(
+        channel=channel,
+        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(60)],
+    )
+    page = listed(logged_in_client, workspace)
+    assert page.count("conversation-row") == 50 and "shown=100" in page
+    page = listed(logged_in_client, workspace, shown="100")
+    assert page.count("conversation-row") == 60 and "show-more" not in page
+
+
+def test_the_inbox_speaks_french(logged_in_client, workspace, user, stored):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    logged_in_client.cookies.load({"django_language": "fr"})
+    page = listed(logged_in_client, workspace)
+    assert "Avec les conversations sélectionnées" in page and "Marquer comme traitées" in page
+    conversation = logged_in_client.get(
+        url("conversation", workspace, conversation_id=stored["c1"].pk)
+    ).content.decode()
+    assert "Notes internes" in conversation and ">Ouverte<" in conversation
