@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parvis.networks.base import (
     AuthExpired,
@@ -191,3 +191,14 @@ def test_the_page_usage_header_counts_as_the_page_s():
     )
     assert (usage.object_percent, usage.scope) == (96, "channel")
     assert usage.hold_until(timezone.now()) is not None
+
+
+def test_the_reason_reads_in_french_for_a_french_team():
+    error = error_for(190, 460)
+    with translation.override("fr"):
+        text = str(error.user_message)
+    apostrophe = "\u2019"
+    assert text == (
+        f"Facebook n{apostrophe}accepte plus l{apostrophe}accès de ce canal (le mot de passe "
+        f"du compte Facebook qui l{apostrophe}a connecté a changé) : reconnectez le canal."
+    )
