@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from parvis.networks import registry
+from parvis.networks.meta.graph import forget_holds
 from parvis.publishing import holding
 from tests import factories
 
@@ -28,10 +29,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit_holds() -> Iterator[None]:
-    """Rate-limit holds live in the worker's memory: each test starts and ends without."""
+    """Rate-limit holds live in the worker's memory: each test starts and ends without
+    (the engine's, and the Meta client's from usage headers)."""
     holding.forget()
+    forget_holds()
     yield
     holding.forget()
+    forget_holds()
 
 
 @pytest.fixture(autouse=True)

@@ -128,9 +128,14 @@ def _limits(delivery: Delivery) -> tuple[tuple[str, int], ...]:
 
 
 def _wait(delivery: Delivery, hold: holding.Hold) -> Move:
-    """Held by a rate limit another delivery met: wait for the reset, no attempt counted."""
+    """Held by a rate limit another delivery met: wait for the reset, no attempt counted.
+
+    A delivery that has not tried yet (``scheduled``) keeps its state: it cannot be
+    retrying what it never attempted.
+    """
+    current, retrying = delivery.state_object, delivery.graph.get("retrying")
     return Move(
-        to=DeliveryStates.retrying,
+        to=retrying if retrying is current or retrying in current.children else None,
         retry_at=hold.until,
         error=hold.reason,
         error_detail=f"held until {hold.until.isoformat()} by a rate limit",

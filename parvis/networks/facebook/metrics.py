@@ -8,14 +8,17 @@ https://developers.facebook.com/docs/graph-api/reference/insights/
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from parvis.networks.base import ChannelRef, MetricSample
+from parvis.networks.base import ChannelRef, MetricSample, PermanentError
 from parvis.networks.meta.graph import GraphClient
+
+logger = logging.getLogger(__name__)
 
 # Facebook's insights metric -> Parvis's name.
 PAGE_METRICS: dict[str, str] = {
@@ -58,29 +61,57 @@ def _samples(body: dict[str, Any], names: Mapping[str, str], remote_id: str) -> 
     return samples
 
 
+async def _insights(
+    graph: GraphClient,
+    object_id: str,
+    token: str,
+    names: Mapping[str, str],
+    period: str,
+    *,
+    post: bool,
+) -> list[MetricSample]:
+    """One object's insights. When Meta refuses the list (it has retired a metric),
+    each metric is asked alone and the refused ones are left out, with a warning."""
+    try:
+        body = await graph.get(
+            f"{object_id}/insights", token=token, metric=",".join(names), period=period
+        )
+        return _samples(body, names, object_id if post else "")
+    except PermanentError as error:
+        if len(names) == 1 or "code 100" not in error.detail:
+            raise
+        refused = error
+    samples: list[MetricSample] = []
+    for name in names:
+        try:
+            samples += await _insights(
+                graph, object_id, token, {name: names[name]}, period, post=post
+            )
+        except PermanentError as error:
+            if "code 100" not in error.detail:
+                raise
+            logger.warning("Facebook refuses the insights metric %s: %s", name, error.detail)
+    if not samples:
+        raise refused
+    return samples
+
+
 async def fetch(
     graph: GraphClient, channel: ChannelRef, remote_ids: Sequence[str]
 ) -> list[MetricSample]:
     token = channel.access_token
-    names = page_metrics()
-    body = await graph.get(
-        f"{channel.external_id}/insights", token=token, metric=",".join(names), period="day"
-    )
-    samples = _samples(body, names, "")
+    page_id = channel.external_id
+    samples = await _insights(graph, page_id, token, page_metrics(), "day", post=False)
     now = timezone.now()
-    post_names = post_metrics()
-    for remote_id in remote_ids:
-        body = await graph.get(
-            f"{remote_id}/insights", token=token, metric=",".join(post_names), period="lifetime"
-        )
-        samples += _samples(body, post_names, remote_id)
+    for post_id in remote_ids:
+        samples += await _insights(graph, post_id, token, post_metrics(), "lifetime", post=True)
         counts = await graph.get(
-            remote_id, token=token, fields="comments.limit(0).summary(true),shares"
+            post_id, token=token, fields="comments.limit(0).summary(true),shares"
         )
         comments = ((counts.get("comments") or {}).get("summary") or {}).get("total_count", 0)
         shares = (counts.get("shares") or {}).get("count", 0)
         samples += [
-            MetricSample("comments", float(comments), now, remote_id),
-            MetricSample("shares", float(shares), now, remote_id),
+            MetricSample("comments", float(comments), now, post_id),
+            MetricSample("shares", float(shares), now, post_id),
         ]
     return samples

@@ -8,6 +8,7 @@ Page or removes the app: then ``AuthExpired`` says why and the channel is reconn
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -36,6 +37,8 @@ from parvis.networks.meta import oauth, webhooks
 from parvis.networks.meta.graph import GraphClient
 from parvis.networks.textrules import measure_text
 
+logger = logging.getLogger(__name__)
+
 # Asked for when no Login for Business configuration is set (it carries its own).
 SCOPES = (
     "pages_show_list",
@@ -47,6 +50,7 @@ SCOPES = (
     "business_management",
 )
 VERIFY_PAGE_SIZE = "100"
+WEBHOOK_FIELDS = "feed"  # comments on the Page's posts
 # Parvis's media are files it uploads (they have no public address): a video goes in
 # one request to /videos, which takes up to 1 GB (larger ones need Meta's resumable
 # upload, which asks for a user token of one of the app's own developers).
@@ -118,6 +122,8 @@ class Facebook(base.Network):
             for page in pages
             if page.get("access_token")
         ]
+        for account in accounts:
+            await self._subscribe_webhooks(account)
         if not accounts:
             raise base.PermanentError(
                 _(
@@ -127,6 +133,23 @@ class Facebook(base.Network):
                 detail="me/accounts is empty",
             )
         return accounts
+
+    async def _subscribe_webhooks(self, account: ConnectedAccount) -> None:
+        """Ask Meta to send the Page's ``feed`` changes to the app's webhook. Without
+        it (a refusal, an app with no webhook), comments are still polled."""
+        try:
+            await self.graph.call(
+                "POST",
+                f"{account.external_id}/subscribed_apps",
+                token=account.access_token,
+                data={"subscribed_fields": WEBHOOK_FIELDS},
+            )
+        except base.NetworkError as error:
+            logger.warning(
+                "Facebook Page %s not subscribed to webhooks: %s", account.external_id, error.detail
+            )
+            return
+        account.options["webhooks"] = WEBHOOK_FIELDS
 
     async def check_health(self, channel: ChannelRef) -> None:
         me = await self.graph.get("me", token=channel.access_token, fields="id,name")
@@ -145,6 +168,8 @@ class Facebook(base.Network):
             raise base.PermanentError(problems[0].message, detail="checked before sending")
         answer = await posting.publish_post(self.graph, channel, request)
         remote_id = posting.new_post_id(answer)
+        if remote_id and any(m.kind == "video" for m in request.media):
+            remote_id = await posting.video_post_id(self.graph, channel, remote_id)
         if not remote_id:
             raise base.UnknownOutcome(
                 _(

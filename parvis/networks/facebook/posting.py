@@ -17,7 +17,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from parvis.networks.base import ChannelRef, MediaItem, PermanentError, PublishRequest
+from parvis.networks.base import (
+    ChannelRef,
+    MediaItem,
+    NetworkError,
+    PermanentError,
+    PublishRequest,
+)
 from parvis.networks.meta.graph import GraphAnswer, GraphClient
 
 
@@ -118,6 +124,18 @@ async def publish_post(
     return await graph.call(
         "POST", f"{page}/feed", token=channel.access_token, data=data, write=True
     )
+
+
+async def video_post_id(graph: GraphClient, channel: ChannelRef, video_id: str) -> str:
+    """The Page post showing a video (``/videos`` answers with the video's id): what
+    the Page's posts, comments and insights know it by. The video's id if Meta does
+    not say (the video is published either way)."""
+    try:
+        node = await graph.get(video_id, token=channel.access_token, fields="post_id")
+    except NetworkError:
+        return video_id
+    post_id = str(node.get("post_id") or "")
+    return post_id if post_id else video_id
 
 
 def new_post_id(answer: GraphAnswer) -> str:

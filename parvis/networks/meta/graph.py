@@ -12,20 +12,37 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core import http
-from parvis.networks.base import AuthExpired, NetworkError, UnknownOutcome
+from parvis.networks.base import AuthExpired, NetworkError, RateLimited, UnknownOutcome
 from parvis.networks.lazytext import with_values
 from parvis.networks.meta.errors import from_response, from_transport
 from parvis.networks.meta.usage import Usage, read_usage
 
 # Uploads (a video, a photo) may take long: more time to read the answer.
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+
+
+# Holds from usage headers at HOLD_PERCENT or more, shared by every client of this
+# worker (Facebook and Instagram use one Meta app): "app <graph URL>", or a token's
+# digest (its Page or account) -> until when calls wait instead of meeting a refusal.
+_holds: dict[str, datetime] = {}
+
+
+def forget_holds() -> None:
+    """Tests start without the holds an earlier test left."""
+    _holds.clear()
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def appsecret_proof(access_token: str, app_secret: str) -> str:
@@ -90,6 +107,7 @@ class GraphClient:
     ) -> GraphAnswer:
         """One call; ``write``: it makes something, so a lost answer is an unknown outcome."""
         query = {**(params or {}), **self._auth(token)}
+        self._check_hold(token)
         timeout = UPLOAD_TIMEOUT if files else http.DEFAULT_TIMEOUT
         try:
             async with http.async_session(base_url=self.base_url) as client:
@@ -116,7 +134,41 @@ class GraphClient:
                 ) from error
             raise self.error_for(response, write=write) from error
         data_ = body if isinstance(body, dict) else {"data": body}
-        return GraphAnswer(data_, read_usage(response.headers))
+        answer = GraphAnswer(data_, read_usage(response.headers))
+        self._note_usage(token, answer.usage)
+        return answer
+
+    @property
+    def holds(self) -> dict[str, datetime]:
+        return _holds
+
+    def _check_hold(self, token: str) -> None:
+        now = timezone.now()
+        for key, scope in ((f"app {self.base_url}", "app"), (_token_key(token), "channel")):
+            until = self.holds.get(key)
+            if until is None:
+                continue
+            if until <= now:
+                self.holds.pop(key, None)
+                continue
+            raise RateLimited(
+                with_values(
+                    _(
+                        "%(network)s reports that Parvis is near its limit: Parvis waits "
+                        "until it may call again."
+                    ),
+                    network=self.network,
+                ),
+                retry_at=until,
+                scope=scope,
+                detail=f"held by usage headers until {until.isoformat()} ({key[:8]})",
+            )
+
+    def _note_usage(self, token: str, usage: Usage) -> None:
+        until = usage.hold_until(timezone.now())
+        if until is not None:
+            app = f"app {self.base_url}"
+            _holds[_token_key(token) if usage.scope == "channel" else app] = until
 
     def error_for(self, response: httpx.Response, *, write: bool) -> NetworkError:
         """The error an unsuccessful answer means; a network with codes of its own

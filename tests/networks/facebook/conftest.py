@@ -53,18 +53,23 @@ def page(meta_server, facebook) -> ConnectedPage:
     return ConnectedPage(facebook, channel, meta_server)
 
 
-def connect_page(client, workspace, meta_server) -> Channel:
-    """Through Parvis's views: the connect button, Meta's dialog, the shared callback."""
-    meta_server.add_person("Ana Dupont", [{"name": "Boulangerie Test", "followers": 420}])
-    start = client.get(f"/w/{workspace.slug}/channels/connect/facebook/")
-    assert start.status_code == 302 and start["Location"].startswith(meta_server.base_url)
+def through_consent(client, start) -> str:
+    """Follow Meta's dialog and the shared callback; the page Parvis ends on."""
+    assert start.status_code == 302, start.content
     dialog = httpx.get(start["Location"], follow_redirects=False)
     back = urlsplit(dialog.headers["location"])
     assert back.path == "/connect/callback/facebook/"
     onward = client.get(f"{back.path}?{back.query}")
-    done = client.get(onward["Location"], follow=True)
-    assert "Connected: Boulangerie Test." in done.content.decode()
-    return Channel.objects.get(workspace=workspace, network="facebook")
+    return client.get(onward["Location"], follow=True).content.decode()
+
+
+def connect_page(client, workspace, meta_server, name: str = "Boulangerie Test") -> Channel:
+    """Through Parvis's views: the connect button, Meta's dialog, the shared callback."""
+    meta_server.add_person("Ana Dupont", [{"name": name, "followers": 420}])
+    start = client.get(f"/w/{workspace.slug}/channels/connect/facebook/")
+    assert start["Location"].startswith(meta_server.base_url)
+    assert f"Connected: {name}." in through_consent(client, start)
+    return Channel.objects.get(workspace=workspace, network="facebook", name=name)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from parvis.networks.base import AuthExpired, PermanentError
+from parvis.networks.meta.graph import appsecret_proof
 from tests.networks.facebook.conftest import REDIRECT, consent_params
 
 
@@ -32,9 +33,26 @@ def test_each_granted_page_becomes_an_account_with_a_page_token(meta_server, fac
         (granted[1], "Fromagerie"),
     ]
     assert all(a.access_token and a.expires_at is None for a in accounts)
-    # The long-lived exchange happened before the Pages were read: tokens that last.
-    paths = [r["path"] for r in meta_server.requests()]
-    assert paths[-1] == "/me/accounts"
+    # Each Page sends its comments to the app's webhook from now on.
+    for account in accounts:
+        assert account.options["webhooks"] == "feed"
+        apps = meta_server.get(
+            f"/v24.0/{account.external_id}/subscribed_apps",
+            access_token=account.access_token,
+            appsecret_proof=appsecret_proof(account.access_token, "test-app-secret"),
+        )
+        assert apps["data"][0]["subscribed_fields"] == ["feed"]
+
+
+def test_a_page_that_cannot_subscribe_to_webhooks_is_still_connected(meta_server, facebook):
+    person = meta_server.add_person("Ana", [{"name": "Boulangerie"}])
+    page_id = person["pages"][0]["id"]
+    meta_server.queue({"code": 200}, path=f"/{page_id}/subscribed_apps")
+    start = facebook.connect_start(redirect_uri=REDIRECT)
+    (account,) = async_to_sync(facebook.connect_finish)(
+        params=consent_params(start.authorize_url), state=start.state, redirect_uri=REDIRECT
+    )
+    assert account.name == "Boulangerie" and "webhooks" not in account.options
 
 
 def test_granting_no_page_is_explained(meta_server, facebook):

@@ -154,3 +154,16 @@ def test_two_comments_in_the_same_second_are_both_found_once(page):
     assert [i.remote_id for i in batch.items] == [first["id"]]
     assert [i.remote_id for i in again.items] == [second["id"]]
     assert last.items == ()
+
+
+def test_a_retired_metric_is_left_out_and_the_others_still_come(page, settings):
+    settings.PARVIS_FACEBOOK_PAGE_METRICS = {
+        "page_impressions": "views",
+        "page_follows": "followers",
+    }
+    page.server.http.post(
+        "/_test/fb/insights",
+        json={"object_id": page.channel.external_id, "values": {"page_follows": 77}},
+    )
+    samples = page.call("fetch_metrics", page.channel)
+    assert [(s.name, s.value, s.remote_id) for s in samples] == [("followers", 77, "")]

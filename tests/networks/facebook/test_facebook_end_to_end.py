@@ -5,8 +5,6 @@ answers, hides one, and sees its figures; every Graph error reaches the person."
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -18,6 +16,7 @@ from parvis.analytics.models import MetricsCollection, MetricSnapshot
 from parvis.channels.models import ChannelStatus
 from parvis.channels.selectors import channel_ref
 from parvis.engine.runner import run_once
+from parvis.inbox.models import InboundEvent, Message
 from parvis.networks import registry
 from parvis.publishing.actions import post_schedule
 from parvis.publishing.media_models import PostMedia
@@ -40,22 +39,10 @@ def schedule(workspace, user, channel, text: str, photos: int = 0, first_comment
     return post
 
 
-class Receiver(BaseHTTPRequestHandler):
-    """Stands for Parvis's public webhook address: keeps what Meta posts to it."""
-
-    deliveries: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.deliveries.append((dict(self.headers.items()), body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def test_connect_publish_converse_and_measure(channel, workspace, user, meta_server):
+def test_connect_publish_converse_and_measure(
+    channel, workspace, user, meta_server, logged_in_client
+):
+    client = logged_in_client
     network = registry.get("facebook")
     page_id = channel.external_id
     assert channel.name == "Boulangerie Test" and channel.credential.expires_at is None
@@ -73,21 +60,28 @@ def test_connect_publish_converse_and_measure(channel, workspace, user, meta_ser
     ).json()
     found = async_to_sync(network.fetch_interactions)(ref)
     assert [i.text for i in found.items] == ["Gluten-free?"]
-    # ...and Meta pushes it, signed, to the installation's public address.
-    Receiver.deliveries = []
-    receiver = HTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{receiver.server_port}/hooks/facebook/"
-        assert meta_server.webhook(arrived["webhook"], url=url)["status"] == 200
-    finally:
-        receiver.shutdown()
-        receiver.server_close()
-    ((headers, body),) = Receiver.deliveries
-    assert network.webhook_verify(headers, body)
-    (pushed,) = network.webhook_items(body)
+    # ...and Meta pushes it, signed, to Parvis's public address, after the handshake.
+    handshake = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "7"}
+    assert client.get("/hooks/facebook/", handshake).content == b"7"
+    sent = meta_server.webhook(arrived["webhook"])
+    signature = sent["headers"]["X-Hub-Signature-256"]
+    body = sent["body"].encode()
+    assert network.webhook_verify(sent["headers"], body)
+    forged = body.replace(b"Gluten-free?", b"Free bread?")
+    for wrong in (forged, body + b" "):
+        refused = client.post(
+            "/hooks/facebook/", wrong, "application/json", HTTP_X_HUB_SIGNATURE_256=signature
+        )
+        assert refused.status_code == 403
+    answered = client.post(
+        "/hooks/facebook/", body, "application/json", HTTP_X_HUB_SIGNATURE_256=signature
+    )
+    assert answered.status_code == 200
+    (pushed,) = network.webhook_items(InboundEvent.objects.get(network="facebook").body)
     assert pushed.channel_external_id == page_id and pushed.interaction.remote_id == arrived["id"]
+    run_once(InboundEvent)
+    message = Message.objects.get(channel=channel, remote_id=arrived["id"])
+    assert message.text == "Gluten-free?"
 
     # Parvis answers and hides it.
     answer = async_to_sync(network.reply)(

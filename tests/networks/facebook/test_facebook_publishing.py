@@ -57,14 +57,15 @@ def test_several_photos_are_attached_to_one_post(page, tmp_path):
     (post,) = posts(page)
     assert post["id"] == result.remote_id and len(post["photos"]) == 3
     assert all(p["post_id"] == result.remote_id for p in post["photos"])
-    sent = [r for r in page.server.requests() if r["method"] == "POST"]
+    sent = [r for r in page.server.requests() if r["path"].endswith(("/photos", "/feed"))]
     assert [r["params"].get("published") for r in sent[:3]] == ["false"] * 3
     assert sent[3]["path"].endswith("/feed") and "attached_media[2]" in sent[3]["params"]
 
 
 def test_a_video_by_url_and_by_upload(page, tmp_path):
     online = MediaItem("https://cdn.example.org/v.mp4", "video/mp4", duration_s=12)
-    page.call("publish", page.channel, request("Video one", media=(online,)))
+    made = page.call("publish", page.channel, request("Video one", media=(online,)))
+    assert made.remote_id == posts(page)[0]["id"]  # the post, not the video
     path = tmp_path / "v.mp4"
     path.write_bytes(b"\x00" * 2048)
     local = MediaItem(str(path), "video/mp4", duration_s=12)
@@ -136,6 +137,24 @@ def test_usage_near_the_limit_holds_the_page(page):
     result = page.call("publish", page.channel, request("Near the limit"))
     assert result.hold_until is not None
     assert result.hold_until > timezone.now() + timedelta(minutes=10)
+    calls = len(page.server.requests())
+    with pytest.raises(base.RateLimited, match="is near its limit") as held:
+        page.call("check_health", page.channel)
+    assert held.value.scope == "channel"
+    assert abs((held.value.retry_at - result.hold_until).total_seconds()) < 1
+    assert len(page.server.requests()) == calls  # held here, Meta never asked
+
+
+def test_the_app_s_usage_near_its_limit_holds_every_page(page, facebook):
+    page.server.usage(app={"call_count": 99, "total_time": 5, "total_cputime": 5})
+    page.call("check_health", page.channel)
+    with pytest.raises(base.RateLimited) as held:
+        page.call("fetch_interactions", page.channel)
+    assert held.value.scope == "app"
+    facebook.graph.holds.clear()
+    page.server.usage(app={"call_count": 10})
+    page.call("check_health", page.channel)
+    page.call("check_health", page.channel)  # usage back to normal: no hold
 
 
 def test_a_missing_file_is_explained(page, tmp_path):

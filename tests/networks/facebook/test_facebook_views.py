@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-import httpx
 import pytest
 
 from parvis.channels.models import Channel, ChannelStatus
-from tests.networks.facebook.conftest import connect_page
+from tests.networks.facebook.conftest import connect_page, through_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +26,7 @@ def test_a_refused_consent_connects_nothing_and_says_so(logged_in_client, worksp
     person = meta_server.add_person("Ana", [{"name": "Boulangerie"}])
     meta_server.consent(person["id"], deny=True)
     start = logged_in_client.get(f"/w/{workspace.slug}/channels/connect/facebook/")
-    back = urlsplit(httpx.get(start["Location"]).headers["location"])
-    onward = logged_in_client.get(f"{back.path}?{back.query}")
-    page = logged_in_client.get(onward["Location"], follow=True).content.decode()
+    page = through_consent(logged_in_client, start)
     assert "Facebook did not grant access (Permissions error). Nothing was connected." in page
     assert not Channel.objects.filter(network="facebook").exists()
 
@@ -47,9 +42,7 @@ def test_reconnecting_a_page_whose_token_died_restores_it(logged_in_client, work
         channel.status_reason
     )
     start = logged_in_client.post(f"/w/{workspace.slug}/channels/{channel.pk}/reconnect/")
-    back = urlsplit(httpx.get(start["Location"]).headers["location"])
-    onward = logged_in_client.get(f"{back.path}?{back.query}")
-    logged_in_client.get(onward["Location"], follow=True)
+    assert "Connected: Boulangerie Test." in through_consent(logged_in_client, start)
     channel = Channel.objects.get(pk=channel.pk)
     assert channel.status == ChannelStatus.HEALTHY
     assert channel.credential.access_token != old_token

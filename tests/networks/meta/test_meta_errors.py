@@ -187,7 +187,29 @@ def test_a_french_team_reads_facebooks_reasons_in_french():
     with translation.override("fr"):
         blocked = str(error_for(368).user_message)
         expired = str(error_for(190, 463).user_message)
-    assert blocked.startswith("Facebook a temporairement empêché ce compte de publier")
+    assert blocked.startswith("Facebook empêche temporairement ce compte de publier")
     assert "Meta's words" in blocked  # what Meta said stays, in its words
     assert expired.startswith("Facebook n\u2019accepte plus")
     assert expired.endswith("a expiré) : reconnectez le canal.")
+
+
+def test_the_page_usage_header_counts_as_the_page_s():
+    usage = read_usage(
+        {
+            "X-Page-Usage": '{"call_count":96,"total_cputime":2,"total_time":4,'
+            '"estimated_time_to_regain_access":0}'
+        }
+    )
+    assert (usage.object_percent, usage.scope) == (96, "channel")
+    assert usage.hold_until(timezone.now()) is not None
+
+
+def test_the_reason_reads_in_french_for_a_french_team():
+    error = error_for(190, 460)
+    with translation.override("fr"):
+        text = str(error.user_message)
+    apostrophe = "\u2019"
+    assert text == (
+        f"Facebook n{apostrophe}accepte plus l{apostrophe}accès de ce canal (le mot de passe "
+        f"du compte Facebook qui l{apostrophe}a connecté a changé) : reconnectez le canal."
+    )

@@ -80,6 +80,7 @@ class PageContent:
     comments: dict[str, Comment] = field(default_factory=dict)
     # Insights figures a test set: (object id, metric) -> value.
     insights: dict[tuple[str, str], Any] = field(default_factory=dict)
+    subscriptions: dict[str, list[str]] = field(default_factory=dict)  # Page -> webhook fields
     clock: float = 0.0  # > 0: the time every new object gets (tests move it)
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
 

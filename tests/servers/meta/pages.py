@@ -185,7 +185,10 @@ async def node(request: Request, token: Token, state: State, params: dict[str, A
     media = fb.media.get(object_id)
     if media is None or media.deleted:
         return not_found(object_id)
-    return JSONResponse({"id": media.id, "created_time": graph_time(media.created)})
+    node = {"id": media.id, "created_time": graph_time(media.created)}
+    if media.kind == "video":
+        node |= {"post_id": media.post_id, "description": media.caption}
+    return JSONResponse(select(node, params, ("created_time",)))
 
 
 # --- Edges ------------------------------------------------------------------------------
@@ -357,7 +360,23 @@ async def insights(state: State, object_id: str, params: dict[str, Any]) -> Resp
     return JSONResponse({"data": data, "paging": {}})
 
 
+async def subscribe_app(state: State, page_id: str, params: dict[str, Any]) -> Response:
+    fields = [f for f in str(params.get("subscribed_fields", "")).split(",") if f]
+    if page_id not in state.pages or not fields:
+        return invalid("Param subscribed_fields must be non-empty")
+    content(state).subscriptions[page_id] = fields
+    return JSONResponse({"success": True})
+
+
+async def subscribed_apps(state: State, page_id: str, params: dict[str, Any]) -> Response:
+    fields = content(state).subscriptions.get(page_id)
+    apps = [{"id": state.app_id, "name": "Parvis", "subscribed_fields": fields}] if fields else []
+    return JSONResponse({"data": apps})
+
+
 EDGES = {
+    ("POST", "subscribed_apps"): subscribe_app,
+    ("GET", "subscribed_apps"): subscribed_apps,
     ("GET", "feed"): list_posts,
     ("GET", "posts"): list_posts,
     ("GET", "published_posts"): list_posts,
