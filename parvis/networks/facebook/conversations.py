@@ -20,6 +20,7 @@ from parvis.networks.base import (
     InteractionPage,
     WebhookItem,
 )
+from parvis.networks.meta.cursors import is_new, make_cursor, read_cursor
 from parvis.networks.meta.graph import GraphClient
 
 logger = logging.getLogger(__name__)
@@ -59,23 +60,6 @@ def _interaction(comment: dict[str, Any], post_id: str) -> Interaction:
     )
 
 
-def read_cursor(cursor: str) -> tuple[int, set[str]]:
-    """``"<epoch>:<id>,<id>"``: the newest second seen and the comments seen in it
-    (Graph times have whole seconds: two comments may share the cursor's second)."""
-    moment, _, seen = cursor.partition(":")
-    return (int(moment) if moment.isdigit() else 0), {i for i in seen.split(",") if i}
-
-
-def make_cursor(since: int, seen: set[str], found: list[Interaction]) -> str:
-    if not found:
-        return f"{since}:{','.join(sorted(seen))}" if since else ""
-    newest = int(found[-1].created_at.timestamp())
-    at_newest = {i.remote_id for i in found if int(i.created_at.timestamp()) == newest}
-    if newest == since:
-        at_newest |= seen
-    return f"{newest}:{','.join(sorted(at_newest))}"
-
-
 async def fetch_comments(graph: GraphClient, channel: ChannelRef, cursor: str) -> InteractionPage:
     """Comments and replies on the Page's recent posts that the cursor has not seen;
     the Page's own answers are left out."""
@@ -95,9 +79,7 @@ async def fetch_comments(graph: GraphClient, channel: ChannelRef, cursor: str) -
         comments = await graph.pages(f"{post['id']}/comments", token=token, params=params)
         for comment in comments:
             item = _interaction(comment, str(post["id"]))
-            moment = int(item.created_at.timestamp())
-            new = moment > since or (moment == since and item.remote_id not in seen)
-            if item.author_id != channel.external_id and new:
+            if item.author_id != channel.external_id and is_new(item, since, seen):
                 found.append(item)
     found.sort(key=lambda item: item.created_at)
     return InteractionPage(tuple(found), make_cursor(since, seen, found))

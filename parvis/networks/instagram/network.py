@@ -46,6 +46,7 @@ from parvis.networks.instagram import containers, interactions, metrics
 from parvis.networks.instagram.graph import InstagramGraph
 from parvis.networks.instagram.quota import check_quota
 from parvis.networks.media_figures import INSTAGRAM_MEDIA_RULES
+from parvis.networks.meta.cursors import is_new, make_cursor, read_cursor
 from parvis.networks.textrules import measure_text
 
 logger = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ class InstagramNetwork(Network):
 
     async def fetch_interactions(self, channel: ChannelRef, *, cursor: str = "") -> InteractionPage:
         """Comments and replies on the recent posts, and posts that tag the account,
-        newer than ``cursor`` (the newest time seen, in ISO format)."""
+        the cursor has not seen (``meta.cursors``: two may share a second)."""
         graph = self.graph()
         token = channel.access_token
         recent = await graph.pages(
@@ -330,13 +331,9 @@ class InstagramNetwork(Network):
             limit=1,
         )
         found += [interactions.mention(media) for media in tagged]
-        after = datetime.fromisoformat(cursor) if cursor else None
-        fresh = sorted(
-            (i for i in found if after is None or i.created_at > after),
-            key=lambda i: i.created_at,
-        )
-        newest = fresh[-1].created_at.isoformat() if fresh else cursor
-        return InteractionPage(items=tuple(fresh), cursor=newest)
+        since, seen = read_cursor(cursor)
+        fresh = sorted((i for i in found if is_new(i, since, seen)), key=lambda i: i.created_at)
+        return InteractionPage(items=tuple(fresh), cursor=make_cursor(since, seen, fresh))
 
     async def reply(
         self, channel: ChannelRef, *, to_remote_id: str, text: str, idempotency_key: str

@@ -162,3 +162,15 @@ def test_a_retired_metric_name_is_refused_by_the_server(instagram, ig_server, po
     monkeypatch.setattr("parvis.networks.instagram.metrics.MEDIA_METRICS", {"impressions": "views"})
     samples = async_to_sync(instagram.fetch_metrics)(channel, remote_ids=[post.remote_id])
     assert [s for s in samples if s.remote_id] == []  # logged and skipped, account kept
+
+
+def test_comments_made_between_two_readings_are_each_read_once(instagram, ig_server, posted):
+    channel, post = posted
+    first = ig_server.comment(post.remote_id, "Premier", username="lea.dupont")
+    page = async_to_sync(instagram.fetch_interactions)(channel)
+    second = ig_server.comment(post.remote_id, "Deuxième, dans la foulée", username="tom")
+    again = async_to_sync(instagram.fetch_interactions)(channel, cursor=page.cursor)
+    last = async_to_sync(instagram.fetch_interactions)(channel, cursor=again.cursor)
+    assert [i.remote_id for i in page.items if i.remote_id == first["id"]] == [first["id"]]
+    assert [i.remote_id for i in again.items] == [second["id"]]
+    assert last.items == ()
