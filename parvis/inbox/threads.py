@@ -27,6 +27,39 @@ class ConversationStatus(models.TextChoices):
     DONE = "done", pgettext_lazy("conversation status", "Done")
 
 
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other language")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Intent(models.TextChoices):
+    QUESTION = "question", _("Question")
+    COMPLAINT = "complaint", _("Complaint")
+    PRAISE = "praise", _("Praise")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", pgettext_lazy("message intent", "Other")
+
+
+class Triaged(models.Model):
+    """What ``parvis.inbox.triage`` read in a message: empty for the brand's own and empty text."""
+
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
+    sentiment = models.CharField(
+        _("sentiment"), max_length=8, choices=Sentiment.choices, blank=True
+    )
+    intent = models.CharField(_("intent"), max_length=9, choices=Intent.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Author(models.Model):
     """One handle on one network, as seen by one workspace."""
 
@@ -69,7 +102,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Conversation(models.Model):
+class Conversation(Triaged):
     """The comments under one of the brand's posts, one mention, or one person's messages."""
 
     workspace = models.ForeignKey(
@@ -111,6 +144,8 @@ class Conversation(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its triage fields are its latest received message's; priority: ``triage.priority``.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
 
     objects = WorkspaceQuerySet.as_manager()
 
@@ -121,7 +156,13 @@ class Conversation(models.Model):
             models.UniqueConstraint(fields=["channel", "thread_key"], name="one_thread_per_key")
         ]
         indexes = [
-            models.Index(fields=["workspace", "status", "-last_message_at"], name="inbox_by_status")
+            models.Index(
+                fields=["workspace", "status", "-last_message_at"], name="inbox_by_status"
+            ),
+            models.Index(
+                fields=["workspace", "status", "-priority", "-last_message_at"],
+                name="inbox_by_priority",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +174,7 @@ class Direction(models.TextChoices):
     OUT = "out", _("Sent")
 
 
-class Message(models.Model):
+class Message(Triaged):
     """One comment, reply, mention or direct message, as the network gave it."""
 
     workspace = models.ForeignKey(

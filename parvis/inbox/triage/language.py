@@ -29,6 +29,7 @@ OTHER = "other"
 # Languages the model chooses among: French and English, and the neighbours whose
 # comments would otherwise be taken for one of them.
 MODEL_LANGUAGES = ["fr", "en", "es", "de", "it", "pt", "nl"]
+CLEAR_LEAD = 3  # this many more words of one language decide without the model
 MODEL_SURE = 0.9  # above this, a third language beats a couple of French or English words
 
 
@@ -53,9 +54,11 @@ def _model(raw: str) -> tuple[str, float]:
 
 def detect_language(text: Text) -> str:
     """ "fr", "en" or "other"."""
-    if text.letters == 0:
+    if not text.has_letters:
         return OTHER
     french, english = _counts(text)
+    if abs(french - english) >= CLEAR_LEAD:
+        return FRENCH if french > english else ENGLISH  # the model would not change it
     model, probability = _model(text.raw)
     if french == english:
         return model if model in (FRENCH, ENGLISH) else OTHER

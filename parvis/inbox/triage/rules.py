@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from parvis.inbox.triage import lexicon
-from parvis.inbox.triage.text import Text, phrases_in
+from parvis.inbox.triage.text import Text, phrase_spans, phrases_in
 
 POSITIVE = "positive"
 NEUTRAL = "neutral"
@@ -20,13 +18,8 @@ OTHER = "other"
 NEGATION_REACH = 3  # a "not" turns the next three words around
 MULTI_POSITIVE = {k: v for k, v in lexicon.POSITIVE.items() if " " in k}
 MULTI_NEGATIVE = {k: v for k, v in lexicon.NEGATIVE.items() if " " in k}
+READ_WHOLE = {**lexicon.SET_PHRASES, **MULTI_POSITIVE, **MULTI_NEGATIVE}
 STRONGLY_NEGATIVE = -4  # this negative without a reported problem is still a complaint
-
-
-def _without(padded: str, phrases: Iterable[str]) -> str:
-    for phrase in phrases:
-        padded = padded.replace(f" {phrase} ", " | ")
-    return padded
 
 
 def _polarity(text: Text) -> int:
@@ -36,9 +29,11 @@ def _polarity(text: Text) -> int:
     """
     score = phrases_in(text, lexicon.SET_PHRASES)
     score += phrases_in(text, MULTI_POSITIVE) - phrases_in(text, MULTI_NEGATIVE)
-    words = _without(text.padded, [*lexicon.SET_PHRASES, *MULTI_POSITIVE, *MULTI_NEGATIVE])
+    covered = phrase_spans(text, READ_WHOLE)
     negated_until = -1
-    for at, word in enumerate(words.split()):
+    for at, word in enumerate(text.words):
+        if at in covered:
+            continue
         if word in lexicon.NEGATORS:
             negated_until = at + NEGATION_REACH
             continue
@@ -51,8 +46,14 @@ def _polarity(text: Text) -> int:
 
 def _problem(text: Text) -> int:
     """How strongly the text reports a problem ("pas déçu" does not)."""
-    padded = _without(text.padded, lexicon.SET_PHRASES)
-    return sum(w for phrase, w in lexicon.PROBLEM.items() if f" {phrase} " in padded)
+    covered = phrase_spans(text, lexicon.SET_PHRASES)
+    if not covered:
+        return phrases_in(text, lexicon.PROBLEM)
+    return sum(
+        lexicon.PROBLEM[sequence]
+        for sequence, starts in text.sequences.items()
+        if sequence in lexicon.PROBLEM and any(start not in covered for start in starts)
+    )
 
 
 def _ironic(text: Text) -> bool:

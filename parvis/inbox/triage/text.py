@@ -2,52 +2,81 @@
 
 Comments are written fast: "decu" for "déçu", "dont" for "don't", curly apostrophes.
 Matching is done on this normalised form, so a lexicon entry is written once,
-without accents, and a phrase matches on word boundaries (" still waiting ").
+without accents, and a phrase matches whole words only: its words one after the
+other (``phrase_spans``), looked up among the text's word sequences (n-grams),
+which keeps triage fast whatever the size of the lexicon.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-URL = re.compile(r"(https?://\S+|www\.\S+|\b[\w-]+\.(?:com|shop|biz|net|org|io|ly|xyz|fr)\b\S*)")
+URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|shop|biz|net|org|io|ly|xyz)\b\S*")
 HANDLE = re.compile(r"@\w+")
-NOT_WORD = re.compile(r"[^\w]+")
+NOT_WORD = re.compile(r"[\W_]+")
+LETTER = re.compile(r"[^\W\d_]")
 # Emoji and pictographs: the blocks people use in comments.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
+LONGEST_PHRASE = 6  # words: the lexicon's phrases are shorter
 
 
 @dataclass(frozen=True)
 class Text:
     raw: str
     words: tuple[str, ...]  # normalised words, in order
-    padded: str  # " word word ... ": phrase lookups on word boundaries
     emoji: tuple[str, ...]
     has_url: bool
-    letters: int  # how many letters: 0 means emoji, figures or punctuation only
+    has_letters: bool  # False: emoji, figures or punctuation only
+    # Each sequence of 1 to LONGEST_PHRASE words -> where it starts.
+    sequences: dict[str, list[int]] = field(repr=False, default_factory=dict)
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():
+        return value
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _sequences(words: tuple[str, ...]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + LONGEST_PHRASE, len(words)) + 1):
+            found.setdefault(" ".join(words[start:end]), []).append(start)
+    return found
+
+
 def read(raw: str) -> Text:
     lowered = raw.lower().replace("\u2019", "'").replace("can't", "cannot").replace("n't", " not")
-    has_url = bool(URL.search(lowered))
-    cleaned = HANDLE.sub(" ", URL.sub(" ", lowered))
-    words = tuple(w for w in NOT_WORD.split(strip_accents(cleaned).replace("_", " ")) if w)
+    has_url = "." in lowered and bool(URL.search(lowered))
+    cleaned = URL.sub(" ", lowered) if has_url else lowered
+    if "@" in cleaned:
+        cleaned = HANDLE.sub(" ", cleaned)
+    words = tuple(w for w in NOT_WORD.split(strip_accents(cleaned)) if w)
     return Text(
         raw=raw,
         words=words,
-        padded=f" {' '.join(words)} ",
         emoji=tuple(EMOJI.findall(raw)),
         has_url=has_url,
-        letters=sum(c.isalpha() for c in cleaned),
+        has_letters=bool(LETTER.search(cleaned)),
+        sequences=_sequences(words),
     )
 
 
-def phrases_in(text: Text, phrases: dict[str, int]) -> int:
+def phrases_in(text: Text, phrases: Mapping[str, int]) -> int:
     """The sum of the weights of the phrases found in the text (each counted once)."""
-    return sum(weight for phrase, weight in phrases.items() if f" {phrase} " in text.padded)
+    return sum(phrases[s] for s in text.sequences if s in phrases)
+
+
+def phrase_spans(text: Text, phrases: Mapping[str, int]) -> set[int]:
+    """The positions of the words that belong to one of the phrases found."""
+    covered: set[int] = set()
+    for sequence, starts in text.sequences.items():
+        if sequence in phrases:
+            size = sequence.count(" ") + 1
+            for start in starts:
+                covered.update(range(start, start + size))
+    return covered
