@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parvis.core.tenancy import WorkspaceQuerySet
+from parvis.inbox.triage.priority import reasons
 
 
 class ConversationKind(models.TextChoices):
@@ -58,6 +59,13 @@ class Triaged(models.Model):
 
     class Meta:
         abstract = True
+
+
+PRIORITY_REASONS = {
+    "complaint": _("Complaint"),
+    "question": _("Question"),
+    "audience": _("Large audience"),
+}
 
 
 class Author(models.Model):
@@ -167,6 +175,10 @@ class Conversation(Triaged):
 
     def __str__(self) -> str:
         return self.preview or self.thread_key
+
+    def priority_reasons(self) -> list[str]:
+        """Why the conversation comes first, most important first (for its badge)."""
+        return [str(PRIORITY_REASONS[reason]) for reason in reasons(self.priority)]
 
 
 class Direction(models.TextChoices):
