@@ -1,9 +1,11 @@
 """Triage measured on the labelled sets: floors on precision and recall per class.
 
-``labelled.jsonl`` is the set the lexicon was tuned on (317 messages);
-``held_out.jsonl`` (100 messages) was written before looking at any result on it
-and is never used to tune: its floors are the honest ones. ``bench/triage.py``
-prints the figures.
+``labelled.jsonl`` is the set the lexicon was tuned on (317 messages).
+``held_out.jsonl`` (100) was written before any tuning, but the lexicon was
+later widened by someone who had read it: its figures are optimistic.
+``fresh.jsonl`` (58) has only ever been measured: its figures are the honest
+ones, and what a new lexicon entry must be judged by is a new fresh set, not
+this one. ``bench/triage.py`` prints the figures.
 """
 
 from __future__ import annotations
@@ -33,17 +35,32 @@ TUNED_FLOORS = {
 HELD_OUT_FLOORS = {
     ("language", "fr"): (0.95, 0.95),
     ("language", "en"): (0.95, 0.95),
-    ("sentiment", "negative"): (0.9, 0.2),
-    ("sentiment", "positive"): (0.7, 0.5),
-    ("intent", "complaint"): (0.9, 0.2),
-    ("intent", "question"): (0.6, 0.5),
-    ("intent", "praise"): (0.7, 0.55),
-    ("intent", "spam"): (0.9, 0.4),
+    ("sentiment", "negative"): (0.95, 0.55),
+    ("sentiment", "positive"): (0.85, 0.75),
+    ("intent", "complaint"): (0.95, 0.55),
+    ("intent", "question"): (0.7, 0.75),
+    ("intent", "praise"): (0.85, 0.8),
+    ("intent", "spam"): (0.95, 0.85),
+}
+FRESH_FLOORS = {
+    ("language", "fr"): (0.95, 0.95),
+    ("language", "en"): (0.95, 0.95),
+    ("sentiment", "negative"): (0.95, 0.45),
+    ("sentiment", "positive"): (0.75, 0.85),
+    ("intent", "complaint"): (0.95, 0.45),
+    ("intent", "question"): (0.85, 0.7),
+    ("intent", "praise"): (0.8, 0.85),
+    ("intent", "spam"): (0.95, 0.3),
 }
 
 
 @pytest.mark.parametrize(
-    ("name", "floors"), [("labelled.jsonl", TUNED_FLOORS), ("held_out.jsonl", HELD_OUT_FLOORS)]
+    ("name", "floors"),
+    [
+        ("labelled.jsonl", TUNED_FLOORS),
+        ("held_out.jsonl", HELD_OUT_FLOORS),
+        ("fresh.jsonl", FRESH_FLOORS),
+    ],
 )
 def test_precision_and_recall_per_class_stay_above_their_floors(name, floors):
     report = evaluate(read_labelled(HERE / name))
