@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from parvis.inbox.triage import triage
 from parvis.inbox.triage.evaluation import evaluate, read_labelled
+from parvis.networks.sandbox import audience
 
 HERE = Path(__file__).parent
 
@@ -81,3 +83,15 @@ def test_the_labelled_set_has_hard_cases_in_both_languages():
     assert len(emoji_only) >= 8
     no_mark = [r for r in rows if r["intent"] == "question" and "?" not in r["text"]]
     assert len(no_mark) >= 20
+
+
+def test_the_sandbox_audience_is_read_as_its_script_intends():
+    """The demo's comments carry the intent their author meant: triage must agree on most."""
+    scripted = [*audience.COMMENTS, *audience.MENTIONS, *audience.MESSAGES]
+    agreed = sum(
+        1
+        for _language, intent, text in scripted
+        if triage(text.format(handle="lamiedoree")).intent
+        == {"neutral": "other"}.get(intent, intent)
+    )
+    assert agreed >= len(scripted) - 3
