@@ -10,7 +10,7 @@ from parvis.inbox.ingesting import messages_store
 from parvis.inbox.models import Conversation
 from parvis.networks.base import InteractionKind
 from tests.inbox.test_ingesting import said
-from tests.inbox.test_pages import listed
+from tests.inbox.test_pages import listed, url
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,19 @@ def test_the_priority_sort_puts_complaints_then_questions_then_large_audiences_f
         "Nice shop",
         "Love it, thank you!",
     ]
+
+
+def test_badges_in_the_list_and_the_conversation_in_french(
+    logged_in_client, workspace, user, triaged
+):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    logged_in_client.cookies.load({"django_language": "fr"})
+    page = listed(logged_in_client, workspace, order="priority")
+    assert page.count('data-testid="priority-badge"') == 3
+    assert "Priorité" in page and "Toutes les intentions" in page and "Large audience" not in page
+    complaint = triaged["Colis perdu, toujours rien reçu"]
+    response = logged_in_client.get(url("conversation", workspace, conversation_id=complaint.pk))
+    text = response.content.decode()
+    assert 'data-testid="priority-badge"' in text
+    assert "Réclamation" in text and "Négatif" in text and "Français" in text
