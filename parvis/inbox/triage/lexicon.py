@@ -49,4 +49,18 @@ FRENCH_WORDS = frozenset(_LISTS["french words"])
 ENGLISH_WORDS = frozenset(_LISTS["english words"])
 SHARED_WORDS = frozenset(_LISTS["shared words"])
 
+
+def _phrase_starts(lists: dict[str, dict[str, int]]) -> dict[str, int]:
+    """First word of each phrase of several words -> the most words such a phrase has."""
+    starts: dict[str, int] = {}
+    for entries in lists.values():
+        for entry in entries:
+            words = entry.split()
+            if len(words) > 1:
+                starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return starts
+
+
+PHRASE_STARTS = _phrase_starts(_LISTS)
+
 SPAM_AT = 2  # this much spam weight (a link counts 1) makes a message spam

@@ -3,7 +3,7 @@
 Comments are written fast: "decu" for "déçu", "dont" for "don't", curly apostrophes.
 Matching is done on this normalised form, so a lexicon entry is written once,
 without accents, and a phrase matches whole words only: its words one after the
-other (``phrase_spans``), looked up among the text's word sequences (n-grams),
+other, looked up among the text's runs of words that begin like a lexicon phrase,
 which keeps triage fast whatever the size of the lexicon.
 """
 
@@ -14,13 +14,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from parvis.inbox.triage.lexicon import PHRASE_STARTS
+
 URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|shop|biz|net|org|io|ly|xyz)\b\S*")
 HANDLE = re.compile(r"@\w+")
 NOT_WORD = re.compile(r"[\W_]+")
 LETTER = re.compile(r"[^\W\d_]")
 # Emoji and pictographs: the blocks people use in comments.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
-LONGEST_PHRASE = 6  # words: the lexicon's phrases are shorter
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Text:
     emoji: tuple[str, ...]
     has_url: bool
     has_letters: bool  # False: emoji, figures or punctuation only
-    # Each sequence of 1 to LONGEST_PHRASE words -> where it starts.
+    # Each word and each run of words that starts a lexicon phrase -> where it starts.
     sequences: dict[str, list[int]] = field(repr=False, default_factory=dict)
 
 
@@ -42,9 +43,12 @@ def strip_accents(value: str) -> str:
 
 
 def _sequences(words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Each word, and each run of words that could be a lexicon phrase -> where it starts."""
     found: dict[str, list[int]] = {}
-    for start in range(len(words)):
-        for end in range(start + 1, min(start + LONGEST_PHRASE, len(words)) + 1):
+    for start, word in enumerate(words):
+        found.setdefault(word, []).append(start)
+        longest = PHRASE_STARTS.get(word, 0)
+        for end in range(start + 2, min(start + longest, len(words)) + 1):
             found.setdefault(" ".join(words[start:end]), []).append(start)
     return found
 
