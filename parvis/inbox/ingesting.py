@@ -182,6 +182,8 @@ def _count(conversation: Conversation, item: Interaction, found: Triage) -> int:
         followers=followers_of(item.raw),
         large_audience=settings.PARVIS_INBOX_LARGE_AUDIENCE,
     )
+    if item.raw.get("hidden", False):
+        flags = 0  # a comment hidden on the network is not waiting for an answer
     if conversation.status == ConversationStatus.DONE:
         updates["status"] = ConversationStatus.OPEN
         updates["priority"] = flags  # done was done: the priority starts again

@@ -105,3 +105,11 @@ def test_the_command_leaves_out_what_the_brand_answered(channel):
     call_command("inbox_triage", "--all", stdout=StringIO())
     assert Message.objects.get(remote_id="answer").sentiment == ""  # the brand's own
     assert Conversation.objects.get().priority == 0  # the complaint was answered
+
+
+def test_a_comment_hidden_on_the_network_raises_nothing(channel):
+    hidden = comment("c1", "Arnaque, jamais reçu")
+    hidden.raw["hidden"] = True
+    messages_store(channel=channel, interactions=[hidden])
+    assert Message.objects.get().intent == "complaint"
+    assert Conversation.objects.get().priority == 0
