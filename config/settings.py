@@ -289,6 +289,8 @@ PARVIS_METRICS_EVERY_MINUTES = env_int("PARVIS_METRICS_EVERY_MINUTES", 60)
 # PARVIS_INBOX_FULL_PAGE items is followed by the next one at once.
 PARVIS_INBOX_POLL_SECONDS = env_int("PARVIS_INBOX_POLL_SECONDS", 60)
 PARVIS_INBOX_FULL_PAGE = env_int("PARVIS_INBOX_FULL_PAGE", 50)
+# An author with at least this many followers (when the network says) raises the priority.
+PARVIS_INBOX_LARGE_AUDIENCE = env_int("PARVIS_INBOX_LARGE_AUDIENCE", 10000)
 
 # --- The Sandbox network (a simulated network for trying Parvis) --------------
 # Latency range in ms, and the share of calls that fail, are rate limited, or

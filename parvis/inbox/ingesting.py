@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -28,6 +29,8 @@ from parvis.inbox.threads import (
     ConversationStatus,
     Message,
 )
+from parvis.inbox.triage import Triage, triage_many
+from parvis.inbox.triage.priority import followers_of, message_priority
 from parvis.networks.base import Interaction, InteractionKind
 from parvis.publishing.selectors import posts_by_remote_id
 
@@ -140,7 +143,8 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
     authors = _authors(channel, fresh)
     conversations: dict[str, Conversation] = {}
     stored = 0
-    for item in fresh:
+    triaged = triage_many(item.text for item in fresh)
+    for item, found in zip(fresh, triaged, strict=True):
         thread = _thread_of(item, known)
         conversation = conversations.get(thread.key)
         if conversation is None:
@@ -160,6 +164,9 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
             url=item.url,
             raw=item.raw,
             hidden=bool(item.raw.get("hidden", False)),
+            language=found.language,
+            sentiment=found.sentiment,
+            intent=found.intent,
         )
         try:
             with transaction.atomic():  # another worker may have stored it meanwhile
@@ -167,20 +174,33 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
         except IntegrityError:
             continue
         known[item.remote_id] = message
-        stored += _count(conversation, item)
+        stored += _count(conversation, item, found)
     return stored
 
 
-def _count(conversation: Conversation, item: Interaction) -> int:
-    """A new message moves its conversation up, reopens it, and counts in it."""
-    updates = {"message_count": F("message_count") + 1}
+def _count(conversation: Conversation, item: Interaction, found: Triage) -> int:
+    """A new message moves its conversation up, reopens it, counts in it, and may raise it."""
+    updates: dict = {"message_count": F("message_count") + 1}
     if item.created_at >= conversation.last_message_at or conversation.message_count == 0:
         updates["last_message_at"] = item.created_at
         updates["preview"] = item.text[:PREVIEW_LENGTH]
+        updates.update(language=found.language, sentiment=found.sentiment, intent=found.intent)
         conversation.last_message_at = item.created_at
+    flags = message_priority(
+        intent=found.intent,
+        followers=followers_of(item.raw),
+        large_audience=settings.PARVIS_INBOX_LARGE_AUDIENCE,
+    )
+    if item.raw.get("hidden", False):
+        flags = 0  # a comment hidden on the network is not waiting for an answer
     if conversation.status == ConversationStatus.DONE:
         updates["status"] = ConversationStatus.OPEN
+        updates["priority"] = flags  # done was done: the priority starts again
         conversation.status = ConversationStatus.OPEN
+        conversation.priority = flags
+    elif flags & ~conversation.priority:
+        updates["priority"] = F("priority").bitor(flags)  # another worker may add its own
+        conversation.priority |= flags
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     conversation.message_count += 1
     return 1

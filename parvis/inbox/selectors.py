@@ -29,6 +29,13 @@ class InboxFilters:
     tag: str = ""
     since: date | None = None
     until: date | None = None
+    language: str = ""  # a Language value (of the latest message received)
+    sentiment: str = ""
+    intent: str = ""
+    order: str = ""  # "" newest first, "priority" (triage.priority) first
+
+
+ORDERS = {"": ("-last_message_at", "-id"), "priority": ("-priority", "-last_message_at", "-id")}
 
 
 def open_count(*, workspace: Workspace) -> int:
@@ -56,6 +63,9 @@ def conversations_of(
         rows = rows.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         rows = rows.filter(tags__name=filters.tag)
+    for triaged in ("language", "sentiment", "intent"):
+        if value := getattr(filters, triaged):
+            rows = rows.filter(**{triaged: value})
     zone = timezone.get_current_timezone()
     if filters.since:
         start = datetime.combine(filters.since, datetime.min.time(), tzinfo=zone)
@@ -66,7 +76,7 @@ def conversations_of(
     return (
         rows.select_related("channel", "assignee", "author", "post")
         .prefetch_related("tags")
-        .order_by("-last_message_at", "-id")
+        .order_by(*ORDERS.get(filters.order, ORDERS[""]))
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parvis.core.tenancy import WorkspaceQuerySet
+from parvis.inbox.triage.priority import reasons
 
 
 class ConversationKind(models.TextChoices):
@@ -25,6 +26,46 @@ class ConversationStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("conversation status", "Open")
     PENDING = "pending", pgettext_lazy("conversation status", "Pending")
     DONE = "done", pgettext_lazy("conversation status", "Done")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other language")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Intent(models.TextChoices):
+    QUESTION = "question", _("Question")
+    COMPLAINT = "complaint", _("Complaint")
+    PRAISE = "praise", _("Praise")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", pgettext_lazy("message intent", "Other")
+
+
+class Triaged(models.Model):
+    """What ``parvis.inbox.triage`` read in a message: empty for the brand's own and empty text."""
+
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
+    sentiment = models.CharField(
+        _("sentiment"), max_length=8, choices=Sentiment.choices, blank=True
+    )
+    intent = models.CharField(_("intent"), max_length=9, choices=Intent.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+PRIORITY_REASONS = {
+    "complaint": _("Complaint"),
+    "question": _("Question"),
+    "audience": _("Large audience"),
+}
 
 
 class Author(models.Model):
@@ -69,7 +110,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Conversation(models.Model):
+class Conversation(Triaged):
     """The comments under one of the brand's posts, one mention, or one person's messages."""
 
     workspace = models.ForeignKey(
@@ -111,6 +152,8 @@ class Conversation(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its triage fields are its latest received message's; priority: ``triage.priority``.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
 
     objects = WorkspaceQuerySet.as_manager()
 
@@ -121,11 +164,21 @@ class Conversation(models.Model):
             models.UniqueConstraint(fields=["channel", "thread_key"], name="one_thread_per_key")
         ]
         indexes = [
-            models.Index(fields=["workspace", "status", "-last_message_at"], name="inbox_by_status")
+            models.Index(
+                fields=["workspace", "status", "-last_message_at"], name="inbox_by_status"
+            ),
+            models.Index(
+                fields=["workspace", "status", "-priority", "-last_message_at"],
+                name="inbox_by_priority",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.preview or self.thread_key
+
+    def priority_reasons(self) -> list[str]:
+        """Why the conversation comes first, most important first (for its badge)."""
+        return [str(PRIORITY_REASONS[reason]) for reason in reasons(self.priority)]
 
 
 class Direction(models.TextChoices):
@@ -133,7 +186,7 @@ class Direction(models.TextChoices):
     OUT = "out", _("Sent")
 
 
-class Message(models.Model):
+class Message(Triaged):
     """One comment, reply, mention or direct message, as the network gave it."""
 
     workspace = models.ForeignKey(

@@ -19,10 +19,21 @@ from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
 from parvis.inbox import saved_replies, selectors, work
-from parvis.inbox.threads import Conversation, ConversationKind, ConversationStatus, Message
+from parvis.inbox.threads import (
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Intent,
+    Language,
+    Message,
+    Sentiment,
+)
 from parvis.networks import registry
 
-LIST_FILTERS = ("channel", "network", "kind", "status", "assignee", "tag", "since", "until")
+LIST_FILTERS = (
+    *("channel", "network", "kind", "status", "assignee", "tag", "since", "until"),
+    *("language", "sentiment", "intent", "order"),
+)
 LIST_QUERY = (*LIST_FILTERS, "shown")
 MOST_SHOWN = 1000  # "Show more" stops there: filters narrow a longer list
 
@@ -32,6 +43,10 @@ def _day(raw: str | None) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+
+
+def _choice(raw: str | None, allowed) -> str:
+    return raw if raw in allowed else ""
 
 
 def _filters(request: HttpRequest) -> selectors.InboxFilters:
@@ -47,6 +62,10 @@ def _filters(request: HttpRequest) -> selectors.InboxFilters:
         tag=query.get("tag", ""),
         since=_day(query.get("since")),
         until=_day(query.get("until")),
+        language=_choice(query.get("language"), Language.values),
+        sentiment=_choice(query.get("sentiment"), Sentiment.values),
+        intent=_choice(query.get("intent"), Intent.values),
+        order=_choice(query.get("order"), selectors.ORDERS),
     )
 
 
@@ -79,10 +98,20 @@ def _list_context(request: HttpRequest) -> dict:
         "networks": [(key, _network_name(key)) for key in networks],
         "kinds": ConversationKind.choices,
         "statuses": ConversationStatus.choices,
+        "triage_filters": _triage_filters(filters),
         "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
         "tags": selectors.tags_of(workspace=workspace),
         "can_work": request.membership.can("inbox.reply"),
     }
+
+
+def _triage_filters(filters: selectors.InboxFilters) -> list[tuple]:
+    """(name, label, "all" label, choices, chosen) of each triage filter of the list."""
+    return [
+        ("sentiment", _("Sentiment"), _("All sentiments"), Sentiment.choices, filters.sentiment),
+        ("intent", _("Intent"), _("All intents"), Intent.choices, filters.intent),
+        ("language", _("Language"), _("All languages"), Language.choices, filters.language),
+    ]
 
 
 def _network_name(key: str) -> str:
