@@ -69,9 +69,7 @@ def test_the_inbox_conversation_links_to_the_authors_profile(logged_in_client, w
     assert profile.count('data-testid="history-item"') == 2
 
 
-def test_merging_from_the_list_and_separating_from_the_profile(
-    logged_in_client, workspace, stored
-):
+def test_merging_from_the_list_and_separating_from_the_profile(logged_in_client, workspace, stored):
     logged_in_client.get(url("list", workspace))
     lea, lea_x = person_of("sbx-lea"), person_of("x-lea")
     response = logged_in_client.post(url("merge", workspace), {"ids": [lea.pk, lea_x.pk]})

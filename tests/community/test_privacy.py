@@ -35,8 +35,9 @@ def everything_stored() -> str:
         fields = [
             f.attname
             for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-            or isinstance(f, models.BinaryField)
+            if isinstance(
+                f, models.CharField | models.TextField | models.JSONField | models.BinaryField
+            )
         ]
         for row in model._default_manager.values_list(*fields) if fields else []:
             for value in row:
