@@ -17,9 +17,9 @@ def test_the_demo_has_people_one_merged_tagged_and_a_segment(settings, tmp_path)
     login = demo_load()
     workspace = Workspace.objects.get(slug=login.workspace_slug)
     people = Person.objects.in_workspace(workspace)
-    assert people.count() == Author.objects.in_workspace(workspace).count() - 1
-    merged = people.annotate(n=Count("handles")).filter(n=2).get()
-    assert len({h.author.network for h in merged.handles.all()}) == 2  # two networks
+    merged = people.annotate(n=Count("handles")).filter(n__gt=1).get()  # met on 2 or 3 networks
+    assert people.count() == Author.objects.in_workspace(workspace).count() - (merged.n - 1)
+    assert len({h.author.network for h in merged.handles.all()}) == merged.n
     assert people.filter(tags__name="ambassador").count() == 2
     assert Segment.objects.get(workspace=workspace).query["tag"] == "ambassador"
     demo_load()  # again: nothing doubled
