@@ -66,6 +66,7 @@ def community(request: HttpRequest) -> HttpResponse:
     filters = _filters(query)
     rows = selectors.people_of(workspace=workspace, filters=filters)
     shown = min(_number(request.GET.get("shown")) or selectors.PAGE, MOST_SHOWN)
+    total = rows.count()
     networks = sorted(
         set(Handle.objects.in_workspace(workspace).values_list("author__network", flat=True))
     )
@@ -75,9 +76,9 @@ def community(request: HttpRequest) -> HttpResponse:
         {
             "active_nav": "community",
             "people": rows[:shown],
-            "total": rows.count(),
+            "total": total,
             "shown": shown,
-            "more": shown + selectors.PAGE if shown < min(rows.count(), MOST_SHOWN) else None,
+            "more": shown + selectors.PAGE if shown < min(total, MOST_SHOWN) else None,
             "filters": filters,
             "filters_query": filters.as_query(),
             "segment": segment,
