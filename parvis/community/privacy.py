@@ -9,6 +9,7 @@ from the Community page:
   conversations they took part in: the brand's answers (sent and unsent), other
   people's messages, the team's notes, the conversation previews and keys;
 - the audit trail keeps what the team did, without the labels that quoted them;
+- notifications that quoted them keep only the rest;
 - the raw webhook deliveries that named them (kept for support) are deleted;
 - their handles (inbox authors), tags, notes and the person are deleted, and the
   erasure itself is audit-logged with counts only.
@@ -34,6 +35,7 @@ from parvis.core.audit import AuditEvent, audit
 from parvis.inbox.models import InboundEvent, Reply
 from parvis.inbox.states import EventStates
 from parvis.inbox.threads import Author, Conversation, Message, Note
+from parvis.notifications.models import Notification
 
 ERASED = "[…]"
 PREVIEW_LENGTH = 140
@@ -148,6 +150,8 @@ def person_erase(*, person: Person, acting_user: User) -> Erasure:
         )
     )
     conversation_ids = [c.pk for c in conversations]
+    their_texts = {t.strip() for t in theirs.values_list("text", flat=True) if len(t.strip()) >= 8}
+    quoted = sorted(their_texts | {t[:40] for t in their_texts}, key=len, reverse=True)
     theirs.update(text="", raw={}, url="")
     for message in Message.objects.filter(conversation_id__in=conversation_ids).exclude(
         pk__in=their_ids
@@ -182,6 +186,7 @@ def person_erase(*, person: Person, acting_user: User) -> Erasure:
         if (label, data) != (event.target_label, event.data):
             event.target_label, event.data = label, data
             event.save(update_fields=["target_label", "data"])
+    _redact_notifications(workspace, words + quoted)
     _forget_deliveries(authors)
     erasure = Erasure(len(authors), len(their_ids), len(conversation_ids))
     person_id = person.pk
@@ -213,6 +218,22 @@ def _audit_naming(workspace, words: list[str]):
         .annotate(data_text=Cast("data", TextField()))
         .filter(naming)
     )
+
+
+def _redact_notifications(workspace, words: list[str]) -> None:
+    """Notifications quoting them (their words, their name) keep only the rest."""
+    redact, _redact_json = _redactor(words)
+    naming = Q()
+    for word in words:
+        naming |= Q(title__icontains=word) | Q(body__icontains=word)
+    if not words:
+        return
+    for notification in Notification.objects.filter(workspace=workspace).filter(naming):
+        notification.title, notification.body = (
+            redact(notification.title),
+            redact(notification.body),
+        )
+        notification.save(update_fields=["title", "body"])
 
 
 def _ids(values) -> list[int]:

@@ -16,6 +16,7 @@ from parvis.inbox.models import InboundEvent, Reply
 from parvis.inbox.threads import Author, Conversation, Message
 from parvis.inbox.work import note_add
 from parvis.networks.base import InteractionKind
+from parvis.notifications.models import Notification, NotificationKind
 from tests.community.conftest import said
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,14 @@ def lea(workspace, stored, facebook, user):
         network="sandbox_facebook",
         state="processed",
         body=json.dumps({"from": "sbx-lea", "text": "Vos croissants sont les meilleurs"}).encode(),
+    )
+    Notification.objects.create(
+        recipient=user,
+        workspace=workspace,
+        kind=NotificationKind.values[0],
+        title="Léa Fontaine vous a écrit",
+        body="Je vous écris en privé",
+        link="/",
     )
     return person
 
