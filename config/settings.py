@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "parvis.strategy",
     "parvis.analytics",
     "parvis.inbox",
+    "parvis.community",
     "parvis.web",
 ]
 

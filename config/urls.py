@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("parvis.analytics.urls")),
     path("", include("parvis.notifications.urls")),
     path("", include("parvis.inbox.urls")),
+    path("", include("parvis.community.urls")),
     path("", include("parvis.networks.sandbox.urls")),
     path("", include("parvis.web.urls")),
 ]

@@ -33,11 +33,17 @@ _EDIT = _CONTRIBUTE | {
     "post.publish",
     "post.approve",
     "inbox.reply",
+    "community.edit",  # tag, note, merge and separate people; keep segments
     "campaign.manage",  # create, edit, archive campaigns (everyone reads them)
     "snippet.manage",
     "media.delete",
 }
-_ADMIN = _EDIT | {"channel.manage", "member.manage", "workspace.settings"}
+_ADMIN = _EDIT | {
+    "channel.manage",
+    "member.manage",
+    "workspace.settings",
+    "community.privacy",  # export and erase everything held about a person (GDPR)
+}
 _OWNER = _ADMIN | {"workspace.delete", "owner.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -20,6 +20,14 @@ from parvis.accounts.actions import membership_add, organisation_create, workspa
 from parvis.accounts.models import Organisation, User, Workspace
 from parvis.accounts.roles import Role
 from parvis.channels.actions import channel_connect
+from parvis.community.models import Person
+from parvis.community.people import (
+    people_merge,
+    people_sync,
+    person_note_add,
+    person_set_tags,
+    segment_save,
+)
 from parvis.inbox.actions import pollings_ensure
 from parvis.inbox.ingesting import messages_store
 from parvis.inbox.models import InboxPolling
@@ -211,6 +219,37 @@ def _conversations(workspace: Workspace, user: User) -> None:
     )
 
 
+def _community(workspace: Workspace, user: User) -> None:
+    """The people behind the conversations: one met on two networks already merged,
+    a few tagged, a note, and a saved segment of the ambassadors."""
+    if Person.objects.in_workspace(workspace).exists():
+        return
+    people_sync(workspace=workspace)
+    by_name: dict[str, list[Person]] = {}
+    for person in Person.objects.in_workspace(workspace).order_by("-score", "id"):
+        by_name.setdefault(person.name, []).append(person)
+    met_twice = [group for group in by_name.values() if len(group) > 1]
+    if met_twice:
+        people_merge(workspace=workspace, people=met_twice[0], acting_user=user)
+    ranked = list(Person.objects.in_workspace(workspace).order_by("-score", "id"))
+    for person, tags in zip(
+        ranked, ("ambassador, customer", "ambassador", "customer"), strict=False
+    ):
+        person_set_tags(person=person, raw=tags, acting_user=user)
+    if ranked:
+        person_note_add(
+            person=ranked[0],
+            text="Vient chaque samedi à la boutique Croix-Rousse ; lui proposer la dégustation.",
+            acting_user=user,
+        )
+    segment_save(
+        workspace=workspace,
+        name="Ambassadeurs",
+        query={"tag": "ambassador", "sort": "score"},
+        acting_user=user,
+    )
+
+
 def _thread_example(workspace: Workspace, user: User) -> None:
     offset, text, link, thread, comment = DEMO_THREAD
     if Post.objects.in_workspace(workspace).filter(text=text).exists():
@@ -280,6 +319,7 @@ def demo_load() -> DemoLogin:
     _post_in_review(workspace)
     _thread_example(workspace, user)
     _conversations(workspace, user)
+    _community(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

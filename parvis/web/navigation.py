@@ -23,7 +23,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("review", _("To review"), "check2-square", "publishing:review_queue"),
     NavItem("campaigns", _("Campaigns"), "flag", "strategy:campaigns"),
     NavItem("inbox", _("Inbox"), "inbox", "inbox:list"),
-    NavItem("community", _("Community"), "people", "web:community"),
+    NavItem("community", _("Community"), "people", "community:list"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),
     NavItem("links", _("Links"), "link-45deg", "web:links"),
     NavItem("settings", _("Settings"), "gear", "web:settings"),

@@ -14,7 +14,6 @@ urlpatterns = [
         views.calendar_move,
         name="calendar_move",
     ),
-    path("w/<slug:workspace>/community/", views.not_built, {"area": "community"}, name="community"),
     path("w/<slug:workspace>/analytics/", views.not_built, {"area": "analytics"}, name="analytics"),
     path("w/<slug:workspace>/links/", views.not_built, {"area": "links"}, name="links"),
     path("w/<slug:workspace>/settings/", views.settings_home, name="settings"),
