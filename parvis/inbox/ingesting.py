@@ -69,19 +69,21 @@ def _author_key(item: Interaction) -> str:
 
 
 def _authors(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
-    rows = {
-        _author_key(item): Author(
+    rows: dict[str, Author] = {}
+    for item in sorted(items, key=lambda i: i.created_at):  # the newest name and handle win
+        key = _author_key(item)
+        if not key:
+            continue
+        seen = rows.get(key)
+        rows[key] = Author(
             workspace_id=channel.workspace_id,
             network=channel.network,
-            external_id=_author_key(item),
+            external_id=key,
             handle=item.author_handle,
             name=item.author_name,
-            first_seen_at=item.created_at,
+            first_seen_at=seen.first_seen_at if seen else item.created_at,
             last_seen_at=item.created_at,
         )
-        for item in items
-        if _author_key(item)
-    }
     Author.objects.bulk_create(rows.values(), ignore_conflicts=True)
     authors = Author.objects.filter(
         workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(rows)

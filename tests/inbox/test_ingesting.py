@@ -194,3 +194,12 @@ def test_an_author_known_only_by_handle_is_kept_with_the_mention(channel):
 
 def by_handle(username: str) -> dict[str, str]:
     return {"author_id": "", "author_name": username, "author_handle": f"@{username}"}
+
+
+def test_an_author_met_several_times_in_one_batch_keeps_the_first_and_last_times(channel):
+    first = said("c1", post_remote_id="p1", minutes=0, author_handle="@old.handle")
+    last = said("c2", post_remote_id="p1", minutes=30)
+    messages_store(channel=channel, interactions=[last, first])  # in any order
+    author = Message.objects.get(remote_id="c1").author
+    assert (author.first_seen_at, author.last_seen_at) == (first.created_at, last.created_at)
+    assert author.handle == "@lea.fontaine"  # the newest handle wins
