@@ -67,7 +67,14 @@ class WorkspaceForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = ["name", "language", "time_zone", "color", "approval_required"]
+        fields = [
+            "name",
+            "language",
+            "time_zone",
+            "color",
+            "approval_required",
+            "response_target_minutes",
+        ]
         widgets = {"color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args, **kwargs) -> None:
