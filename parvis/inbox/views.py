@@ -19,10 +19,21 @@ from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
 from parvis.inbox import saved_replies, selectors, work
+from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import Conversation, ConversationKind, ConversationStatus, Message
 from parvis.networks import registry
 
-LIST_FILTERS = ("channel", "network", "kind", "status", "assignee", "tag", "since", "until")
+LIST_FILTERS = (
+    "channel",
+    "network",
+    "kind",
+    "status",
+    "assignee",
+    "tag",
+    "since",
+    "until",
+    "overdue",
+)
 LIST_QUERY = (*LIST_FILTERS, "shown")
 MOST_SHOWN = 1000  # "Show more" stops there: filters narrow a longer list
 
@@ -47,6 +58,7 @@ def _filters(request: HttpRequest) -> selectors.InboxFilters:
         tag=query.get("tag", ""),
         since=_day(query.get("since")),
         until=_day(query.get("until")),
+        overdue=query.get("overdue") == "1",
     )
 
 
@@ -82,6 +94,7 @@ def _list_context(request: HttpRequest) -> dict:
         "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
         "tags": selectors.tags_of(workspace=workspace),
         "can_work": request.membership.can("inbox.reply"),
+        "overdue_before": overdue_before(workspace=workspace),
     }
 
 
