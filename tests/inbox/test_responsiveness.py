@@ -60,6 +60,11 @@ def conversation(channel, said, *, assignee=None, status="open") -> Conversation
 
 @pytest.fixture
 def team(workspace):
+    return build_team(workspace)
+
+
+def build_team(workspace) -> dict:
+    """Seven conversations in and around November 2026 with exactly known figures."""
     alice = factories.make_member(workspace, "editor").user
     bob = factories.make_member(workspace, "editor").user
     facebook = factories.make_sandbox_channel(workspace, "sandbox_facebook", "Mie Facebook")

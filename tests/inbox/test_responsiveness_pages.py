@@ -10,9 +10,14 @@ from django.utils import timezone, translation
 
 from parvis.inbox.responsiveness_views import duration_text, rate_text
 from tests import factories
-from tests.inbox.test_responsiveness import conversation, team  # noqa: F401  (a fixture)
+from tests.inbox.test_responsiveness import build_team, conversation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(workspace):
+    return build_team(workspace)
 
 
 def page(client, workspace, name="responsiveness", **query) -> str:
@@ -32,7 +37,7 @@ def test_durations_and_rates_are_written_in_the_users_language():
     assert rate_text(0.8) == "80.0%"
     with translation.override("fr"):
         assert rate_text(0.8) == "80,0\u00a0%"
-        assert duration_text(3 * 86400 + 4 * 3600) == "3 j 4 h"
+        assert duration_text(3 * 86400 + 4 * 3600) == "3\xa0j 4\xa0h"
 
 
 def test_the_page_shows_figures_per_member_and_channel_with_the_previous_period(
