@@ -226,11 +226,16 @@ def workspace_update(
     time_zone: str,
     color: str,
     approval_required: bool = False,
+    response_target_minutes: int | None = None,
 ) -> Workspace:
     workspace = acting.workspace
     workspace.name, workspace.language = name, language
     workspace.time_zone, workspace.color = time_zone, color
     workspace.approval_required = approval_required
-    workspace.save(update_fields=["name", "language", "time_zone", "color", "approval_required"])
+    fields = ["name", "language", "time_zone", "color", "approval_required"]
+    if response_target_minutes is not None:
+        workspace.response_target_minutes = response_target_minutes
+        fields.append("response_target_minutes")
+    workspace.save(update_fields=fields)
     audit(verb="workspace.updated", workspace=workspace, actor=acting.user, target=workspace)
     return workspace

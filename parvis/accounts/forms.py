@@ -67,12 +67,20 @@ class WorkspaceForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = ["name", "language", "time_zone", "color", "approval_required"]
+        fields = [
+            "name",
+            "language",
+            "time_zone",
+            "color",
+            "approval_required",
+            "response_target_minutes",
+        ]
         widgets = {"color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in all_time_zones()]
+        self.fields["response_target_minutes"].required = False  # left out: kept as it is
 
     def clean_time_zone(self) -> str:
         zone = self.cleaned_data["time_zone"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,15 @@ class Workspace(models.Model):
         help_text=_(
             "Editors submit their posts for review too, and nobody approves their own post. "
             "Contributors' posts are always reviewed."
+        ),
+    )
+    response_target_minutes = models.PositiveIntegerField(
+        _("response-time target (minutes)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)],
+        help_text=_(
+            "An open conversation waiting longer than this for the brand's answer is shown "
+            "as overdue in the inbox."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
 from parvis.inbox.models import Reply
+from parvis.inbox.responsiveness import only_overdue, with_awaiting_since
 from parvis.inbox.states import ReplyStates
 from parvis.inbox.threads import Conversation, ConversationStatus, Message, Presence, Tag
 from parvis.inbox.work import PRESENCE_FRESH, TYPING_FRESH
@@ -33,6 +34,7 @@ class InboxFilters:
     sentiment: str = ""
     intent: str = ""
     order: str = ""  # "" newest first, "priority" (triage.priority) first
+    overdue: bool = False  # only open conversations waiting longer than the response target
 
 
 ORDERS = {"": ("-last_message_at", "-id"), "priority": ("-priority", "-last_message_at", "-id")}
@@ -73,6 +75,7 @@ def conversations_of(
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
         rows = rows.filter(last_message_at__lt=end)
+    rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
     return (
         rows.select_related("channel", "assignee", "author", "post")
         .prefetch_related("tags")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.inbox import hooks, saved_views, views
+from parvis.inbox import hooks, responsiveness_views, saved_views, views
 
 app_name = "inbox"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("hooks/<str:network>/", hooks.webhook, name="webhook"),
     path(W, views.inbox, name="list"),
     path(W + "bulk/", views.inbox_bulk, name="bulk"),
+    path(
+        W + "responsiveness/",
+        responsiveness_views.responsiveness_page,
+        name="responsiveness",
+    ),
     path(
         "w/<slug:workspace>/settings/saved-replies/",
         saved_views.saved_reply_settings,

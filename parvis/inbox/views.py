@@ -19,6 +19,7 @@ from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
 from parvis.inbox import saved_replies, selectors, work
+from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import (
     Conversation,
     ConversationKind,
@@ -32,7 +33,7 @@ from parvis.networks import registry
 
 LIST_FILTERS = (
     *("channel", "network", "kind", "status", "assignee", "tag", "since", "until"),
-    *("language", "sentiment", "intent", "order"),
+    *("language", "sentiment", "intent", "order", "overdue"),
 )
 LIST_QUERY = (*LIST_FILTERS, "shown")
 MOST_SHOWN = 1000  # "Show more" stops there: filters narrow a longer list
@@ -66,6 +67,7 @@ def _filters(request: HttpRequest) -> selectors.InboxFilters:
         sentiment=_choice(query.get("sentiment"), Sentiment.values),
         intent=_choice(query.get("intent"), Intent.values),
         order=_choice(query.get("order"), selectors.ORDERS),
+        overdue=query.get("overdue") == "1",
     )
 
 
@@ -102,6 +104,7 @@ def _list_context(request: HttpRequest) -> dict:
         "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
         "tags": selectors.tags_of(workspace=workspace),
         "can_work": request.membership.can("inbox.reply"),
+        "overdue_before": overdue_before(workspace=workspace),
     }
 
 

@@ -1,0 +1,121 @@
+"""The Responsiveness page: response times and rates per member and channel, over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from parvis.accounts.access import workspace_view
+from parvis.accounts.models import User
+from parvis.accounts.selectors import members_of
+from parvis.channels.selectors import channel_label, channels_of
+from parvis.inbox.responsiveness import (
+    Figures,
+    period_of,
+    responsiveness_by_channel,
+    responsiveness_by_member,
+    responsiveness_total,
+)
+
+NO_FIGURE = "\u2013"  # an en dash: nothing to measure
+
+
+def duration_text(seconds: float | None) -> str:
+    """A response time for people: "45 s", "12 min", "2 h 05", "3 d 4 h"."""
+    if seconds is None:
+        return NO_FIGURE
+    whole = round(seconds)
+    if whole < 60:
+        return _("%(seconds)d s") % {"seconds": whole}
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    if minutes < 24 * 60:
+        return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
+    hours = round(minutes / 60)
+    return _("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
+
+
+def rate_text(rate: float | None) -> str:
+    """A share as a percentage in the user's language ("80.0%", "80,0 %")."""
+    if rate is None:
+        return NO_FIGURE
+    return _("%(value)s%%") % {"value": number_format(rate * 100, decimal_pos=1)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a table: who or what, its figures, written for people."""
+
+    name: str
+    note: str
+    figures: Figures
+
+    @property
+    def rate(self) -> str:
+        return rate_text(self.figures.rate)
+
+    @property
+    def median(self) -> str:
+        return duration_text(self.figures.median_seconds)
+
+    @property
+    def p90(self) -> str:
+        return duration_text(self.figures.p90_seconds)
+
+
+def _member_rows(found: dict[int | None, Figures], workspace) -> list[Row]:
+    members = {m.user_id: m.user for m in members_of(workspace=workspace)}
+    gone = {u.pk: u for u in User.objects.filter(pk__in=set(found) - set(members) - {None})}
+    rows = [Row(user.display_name, "", found.get(pk, Figures())) for pk, user in members.items()]
+    rows += [
+        Row(user.display_name, _("left the workspace"), found[pk]) for pk, user in gone.items()
+    ]
+    if None in found:
+        rows.append(Row(_("No member"), _("unassigned, or answered outside Parvis"), found[None]))
+    return rows
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@workspace_view()
+def responsiveness_page(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    period = period_of(
+        workspace=workspace,
+        first=_day(request.GET.get("since")),
+        last=_day(request.GET.get("until")),
+    )
+    total = responsiveness_total(workspace=workspace, period=period)
+    before = responsiveness_total(workspace=workspace, period=period.previous())
+    by_channel = responsiveness_by_channel(workspace=workspace, period=period)
+    channels = [
+        Row(f"{c.name} · {channel_label(c)}", "", by_channel.get(c.pk, Figures()))
+        for c in channels_of(workspace=workspace)
+    ]
+    by_member = responsiveness_by_member(workspace=workspace, period=period)
+    return render(
+        request,
+        "inbox/responsiveness.html",
+        {
+            "active_nav": "inbox",
+            "period": period,
+            "previous": period.previous(),
+            "total": Row(_("Everyone"), "", total),
+            "before": Row(_("Previous period"), "", before),
+            "members": _member_rows(by_member, workspace),
+            "channels": channels,
+            "target": duration_text(workspace.response_target_minutes * 60),
+            "can_set_target": request.membership.can("workspace.settings"),
+        },
+    )
