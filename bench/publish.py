@@ -28,7 +28,6 @@ import json
 import multiprocessing
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -39,7 +38,14 @@ import httpx
 
 # The project's root, not bench/, comes first (a bench module must not shadow the stdlib).
 sys.path[0] = str(Path(__file__).resolve().parents[1])
-from bench.support import ROOT, percentile, throwaway_postgres, wait_until, x_test_server  # noqa: E402
+from bench.support import (  # noqa: E402
+    ROOT,
+    percentile,
+    stop_process_groups,
+    throwaway_postgres,
+    wait_until,
+    x_test_server,
+)
 
 TERMINAL = ("published", "failed", "cancelled", "needs_attention")
 
@@ -63,6 +69,7 @@ def _environment(database_url: str, x_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "PARVIS_ENCRYPTION_KEYS": os.environ.get("PARVIS_ENCRYPTION_KEYS", ""),
+        "PARVIS_PREVIEW_NETWORKS": "x",
         "PARVIS_X_API_BASE_URL": x_url,
         "PARVIS_DATA_DIR": str(ROOT / "var" / "bench"),
         "PARVIS_SANDBOX_AUDIENCE_SECONDS": "3600",
@@ -160,15 +167,8 @@ def _workers(count: int, environment: dict[str, str]) -> list[subprocess.Popen]:
     ]
 
 
-def _stop(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+def _stop(processes: list[subprocess.Popen]) -> None:
+    stop_process_groups(processes, timeout=20)
 
 
 def _engine_run(args: argparse.Namespace, environment: dict[str, str], x_url: str) -> dict:

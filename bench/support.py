@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -121,3 +122,15 @@ def wait_until(condition, *, timeout: float, every: float = 0.25) -> bool:
             return True
         time.sleep(every)
     return False
+
+
+def stop_process_groups(processes: list[subprocess.Popen], *, timeout: float = 15) -> None:
+    """SIGTERM each process's group (started with ``start_new_session``), SIGKILL the slow."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,284 @@
+"""How fast the inbox takes in webhooks, and how fast its pages answer with a million messages.
+
+    .venv/bin/python bench/inbox.py [--events 20000] [--per-delivery 10] [--messages 1000000]
+                                    [--runs 3] [--json]
+
+Ingestion: Facebook ``page`` deliveries (``feed`` comments, each signed with
+``X-Hub-Signature-256`` by the app secret) are posted over loopback by
+--clients processes x --threads threads (httpx) to gunicorn serving Parvis
+(--web-workers, gthread), which checks each signature and stores the delivery
+raw before answering 200; --engines ``parvis engine`` processes read the
+deliveries into messages. One delivery in --resend-every is sent twice, as Meta
+does when unsure. The rate is comments stored per second, from the first post to
+the last delivery read. The bare rate is the same message rows inserted with
+psycopg, one INSERT each and a commit per delivery's worth, by as many clients.
+Duplicates and lost: every comment sent must be exactly one message.
+
+Pages: --messages messages (COPY) in a separate workspace, then --requests
+inbox list pages (varied filters and lengths) and as many conversation pages,
+timed in the server process (handler, middleware, queries, templates).
+
+A throwaway PostgreSQL cluster is started unless --database-url is given. With
+--runs N everything is measured N times and the medians are printed; --json
+prints one JSON object. ``--messages 100000`` makes a quick run.
+
+Targets (issue 6): >= 2,000 events/s, >= 50 % of the bare loop, p95 of both pages
+<= 100 ms with 1,000,000 messages, 0 duplicates, 0 lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from bench import inbox_ingest, inbox_pages  # noqa: E402
+from bench.support import (  # noqa: E402
+    ROOT,
+    free_port,
+    percentile,
+    stop_process_groups,
+    throwaway_postgres,
+    wait_until,
+)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=20_000, help="comments sent per run")
+    parser.add_argument("--per-delivery", type=int, default=10, help="comments per delivery")
+    parser.add_argument("--pages", type=int, default=20, help="Facebook Pages (channels)")
+    parser.add_argument("--resend-every", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=4, help="client processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per client process")
+    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--engines", type=int, default=2, help="`parvis engine` processes")
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300, help="requests per page kind")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--json", action="store_true", help="one JSON object, nothing else")
+    return parser.parse_args()
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "DB_CONN_MAX_AGE": "60",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "PARVIS_META_APP_ID": "bench-app",
+        "PARVIS_META_APP_SECRET": inbox_ingest.APP_SECRET,
+        "PARVIS_DATA_DIR": str(ROOT / "var" / "bench"),
+        "PARVIS_HTTPS": "false",
+        "PARVIS_LOGIN_THROTTLING": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def _setup_django(environment: dict[str, str]) -> None:
+    os.environ.update(environment)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _start(command: list[str], environment: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    stop_process_groups(processes, timeout=20)
+
+
+def _gunicorn(port: int, args: argparse.Namespace, environment: dict[str, str]) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
+        "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",
+    ]  # fmt: skip
+    return _start(command, environment)
+
+
+def _workspace():
+    from parvis.channels.models import Channel
+    from tests import factories
+
+    owner = factories.make_user(f"bench-{secrets.token_hex(4)}@example.org")
+    workspace = factories.make_workspace(f"Bench {secrets.token_hex(3)}", owner=owner)
+    return owner, workspace, Channel
+
+
+def _ingest_run(args: argparse.Namespace, base_url: str, environment: dict[str, str]) -> dict:
+    from django.db import connection
+
+    from parvis.inbox.models import InboundEvent
+    from parvis.inbox.threads import Message
+
+    _owner, workspace, channel_model = _workspace()
+    channel_model.objects.filter(network="facebook").delete()
+    channel_model.objects.bulk_create(
+        channel_model(
+            workspace=workspace, network="facebook", external_id=f"bench-page-{n}", name=f"Page {n}"
+        )
+        for n in range(args.pages)
+    )
+    plan = inbox_ingest.Plan(
+        events=args.events,
+        pages=args.pages,
+        per_delivery=args.per_delivery,
+        resend_every=args.resend_every,
+        run=secrets.token_hex(4),
+    )
+    bodies = inbox_ingest.bodies_of(plan)
+    InboundEvent.objects.all().delete()
+    connection.close()
+    engines = [_start([sys.executable, "-m", "parvis", "engine"], environment)]
+    engines += [_start([sys.executable, "-m", "parvis", "engine"], environment)
+                for _ in range(args.engines - 1)]  # fmt: skip
+    try:
+        began: list[float] = []
+        refused, accepted_s = inbox_ingest.send_all(
+            base_url, bodies, args.clients, args.threads, lambda: began.append(time.perf_counter())
+        )
+        wait_until(
+            lambda: InboundEvent.objects.filter(state="received").count() == 0,
+            timeout=600,
+            every=0.05,
+        )
+        elapsed = time.perf_counter() - began[0]
+    finally:
+        _stop(engines)
+    sent = [plan.comment_id(n) for n in range(plan.events)]
+    stored = list(Message.objects.filter(remote_id__in=sent).values_list("remote_id", flat=True))
+    bare = inbox_ingest.bare_rate(environment["DATABASE_URL"], plan, args.clients, args.threads)
+    events_per_s = plan.events / elapsed
+    return {
+        "events": plan.events,
+        "deliveries": len(bodies),
+        "refused": refused,
+        "accept_s": accepted_s,
+        "events_per_s": events_per_s,
+        "bare_inserts_per_s": bare,
+        "ratio_to_bare": events_per_s / bare if bare else 0.0,
+        "duplicates": len(stored) - len(set(stored)),
+        "lost": len(set(sent) - set(stored)),
+    }
+
+
+def _pages_run(args: argparse.Namespace) -> dict:
+    from parvis.accounts.models import Membership
+    from tests import factories
+
+    owner, workspace, channel_model = _workspace()
+    members = [owner] + [
+        factories.make_user(f"member-{n}-{secrets.token_hex(3)}@example.org") for n in range(3)
+    ]
+    for member in members[1:]:
+        Membership.objects.create(workspace=workspace, user=member, role="editor")
+    channels = channel_model.objects.bulk_create(
+        channel_model(workspace=workspace, network=network, external_id=f"p-{n}", name=f"Page {n}")
+        for n in range(3)
+        for network in ("sandbox_facebook", "sandbox_instagram", "sandbox_x")
+    )
+    ids = inbox_pages.load(
+        workspace=workspace, channels=channels, members=members, messages=args.messages
+    )
+    timings = inbox_pages.time_pages(
+        workspace=workspace,
+        user=owner,
+        channels=channels,
+        members=members,
+        conversation_ids=ids,
+        requests=args.requests,
+    )
+    return {
+        "messages": args.messages,
+        "conversations": len(ids),
+        "inbox_p95_ms": percentile(timings["inbox"], 0.95),
+        "inbox_p50_ms": percentile(timings["inbox"], 0.50),
+        "conversation_p95_ms": percentile(timings["conversation"], 0.95),
+        "conversation_p50_ms": percentile(timings["conversation"], 0.50),
+    }
+
+
+def _measure(args: argparse.Namespace, database_url: str) -> dict:
+    environment = _environment(database_url)
+    _setup_django(environment)
+    port = free_port()
+    web = _gunicorn(port, args, environment)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        up = wait_until(lambda: _answers(base_url), timeout=30)
+        if not up:
+            sys.exit("gunicorn did not start: run it by hand to see why.")
+        ingests = [_ingest_run(args, base_url, environment) for _ in range(args.runs)]
+    finally:
+        _stop([web])
+    pages = _pages_run(args)
+    figures = {key: statistics.median(r[key] for r in ingests) for key in ingests[0]}
+    figures["duplicates"] = sum(r["duplicates"] for r in ingests)
+    figures["lost"] = sum(r["lost"] for r in ingests)
+    figures["events_per_s_runs"] = [round(r["events_per_s"], 1) for r in ingests]
+    figures["bare_per_s_runs"] = [round(r["bare_inserts_per_s"], 1) for r in ingests]
+    figures.update(pages)
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        return httpx.get(f"{base_url}/hooks/facebook/", timeout=2).status_code == 403
+    except httpx.TransportError:
+        return False
+
+
+def main() -> None:
+    args = _arguments()
+    if args.database_url:
+        figures = _measure(args, args.database_url)
+    else:
+        with throwaway_postgres() as database_url:
+            figures = _measure(args, database_url)
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(f"Inbox benchmark (PostgreSQL, gunicorn x {args.web_workers}, {args.engines} engines)")
+    print(
+        f"  events           {figures['events']} comments in {figures['deliveries']} deliveries"
+        f" of {args.per_delivery} (medians of {args.runs} runs)"
+    )
+    print(
+        f"  events per s     {figures['events_per_s']}  (bare INSERT loop: "
+        f"{figures['bare_inserts_per_s']}, ratio {figures['ratio_to_bare']})"
+    )
+    print(f"  duplicates       {figures['duplicates']}")
+    print(f"  lost             {figures['lost']}")
+    print(f"  messages         {figures['messages']} in {figures['conversations']} conversations")
+    print(f"  inbox page       p95 {figures['inbox_p95_ms']} ms (p50 {figures['inbox_p50_ms']})")
+    print(
+        f"  conversation     p95 {figures['conversation_p95_ms']} ms "
+        f"(p50 {figures['conversation_p50_ms']})"
+    )
+
+
+if __name__ == "__main__":
+    main()
