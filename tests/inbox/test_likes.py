@@ -128,3 +128,13 @@ def test_a_refusal_says_what_the_network_answered(logged_in_client, workspace, c
         in page
     )
     assert not Message.objects.get(pk=message.pk).liked
+
+
+def test_the_like_button_speaks_french(logged_in_client, user, comment):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    logged_in_client.cookies.load({"django_language": "fr"})
+    assert "J\u2019aime" in page_of(logged_in_client, comment)
+    response = logged_in_client.post(action_url(comment, "like"), follow=True)
+    page = response.content.decode()
+    assert "Le message est aimé sur le réseau." in page and "Je n\u2019aime plus" in page
