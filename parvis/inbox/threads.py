@@ -214,6 +214,7 @@ class Message(Triaged):
     url = models.URLField(max_length=500, blank=True)
     raw = models.JSONField(default=dict, blank=True)
     hidden = models.BooleanField(default=False)
+    liked = models.BooleanField(default=False)  # by the channel's account, from Parvis
     deleted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 

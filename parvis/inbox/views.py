@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
@@ -204,6 +204,7 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
         "thread": thread,
         "hideable": {m.pk for m in received if work.can_hide(m)},
         "deletable": {m.pk for m in received if work.can_delete(m)},
+        "likeable": {m.pk for m in received if work.can_like(m)},
         "notes": selectors.notes_of(conversation=conversation),
         "members": [m.user for m in members_of(workspace=request.workspace).select_related("user")],
         "statuses": ConversationStatus.choices,
@@ -331,6 +332,16 @@ def conversation_note(request: HttpRequest, conversation_id: int) -> HttpRespons
     return _back(conversation)
 
 
+# What each moderation action says once the network has done it.
+MODERATED = {
+    "delete": gettext_lazy("The message was deleted on the network."),
+    "hide": gettext_lazy("The comment is hidden on the network."),
+    "show": gettext_lazy("The comment is visible again on the network."),
+    "like": gettext_lazy("The message is liked on the network."),
+    "unlike": gettext_lazy("The like was removed on the network."),
+}
+
+
 @workspace_view("inbox.reply")
 @require_POST
 def message_moderate(
@@ -341,15 +352,11 @@ def message_moderate(
     try:
         if action == "delete":
             work.message_delete(message=message, acting_user=request.user)
-            messages.success(request, _("The message was deleted on the network."))
+        elif action in ("like", "unlike"):
+            work.message_like(message=message, liked=action == "like", acting_user=request.user)
         else:
             work.message_hide(message=message, hidden=action == "hide", acting_user=request.user)
-            messages.success(
-                request,
-                _("The comment is hidden on the network.")
-                if action == "hide"
-                else _("The comment is visible again on the network."),
-            )
+        messages.success(request, MODERATED.get(action, MODERATED["show"]))
     except work.InboxError as error:
         messages.error(request, str(error))
     return _back(conversation)

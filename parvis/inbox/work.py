@@ -2,8 +2,8 @@
 
 Named atomic actions (ARCHITECTURE section 4). An answer is not sent here: a
 ``Reply`` row is committed and the runner sends it exactly once (``replying``).
-Hiding and deleting are repeatable, so they call the network at once and say
-plainly what failed.
+Hiding, deleting and liking are repeatable, so they call the network at once and
+say plainly what failed.
 """
 
 from __future__ import annotations
@@ -210,20 +210,51 @@ def can_delete(message: Message) -> bool:
     return capabilities.hide_comments and message.conversation.kind == "comments"
 
 
+def _moderate(message: Message, call, *, field: str, value: bool, verb: str, user: User) -> Message:
+    """Make the network call, then remember its effect on the message (one field)."""
+    _call(message, call)
+    setattr(message, field, value)
+    message.save(update_fields=[field])
+    audit(verb=verb, workspace=message.workspace, actor=user, target=message)
+    return message
+
+
 def message_hide(*, message: Message, hidden: bool, acting_user: User) -> Message:
     if not can_hide(message):
         raise InboxError(_("This message cannot be hidden on its network."))
     network = network_of(message.conversation)
-    _call(message, lambda ref: network.hide_interaction(ref, message.remote_id, hidden=hidden))
-    message.hidden = hidden
-    message.save(update_fields=["hidden"])
-    audit(
+    return _moderate(
+        message,
+        lambda ref: network.hide_interaction(ref, message.remote_id, hidden=hidden),
+        field="hidden",
+        value=hidden,
         verb="inbox.hidden" if hidden else "inbox.shown",
-        workspace=message.workspace,
-        actor=acting_user,
-        target=message,
+        user=acting_user,
     )
-    return message
+
+
+def can_like(message: Message) -> bool:
+    """A message someone sent, still there, where the network lets the account like it."""
+    return (
+        network_of(message.conversation).capabilities.like
+        and message.direction == Direction.IN
+        and message.deleted_at is None
+    )
+
+
+def message_like(*, message: Message, liked: bool, acting_user: User) -> Message:
+    """Like (or unlike) a received message as the channel's account."""
+    if not can_like(message):
+        raise InboxError(_("This message cannot be liked on its network."))
+    network = network_of(message.conversation)
+    return _moderate(
+        message,
+        lambda ref: network.like_interaction(ref, message.remote_id, liked=liked),
+        field="liked",
+        value=liked,
+        verb="inbox.liked" if liked else "inbox.unliked",
+        user=acting_user,
+    )
 
 
 def message_delete(*, message: Message, acting_user: User) -> Message:

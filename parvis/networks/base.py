@@ -92,6 +92,7 @@ class Capabilities:
     reply: bool = True
     delete: bool = True
     hide_comments: bool = False
+    like: bool = False  # the account may like a message it received (``like_interaction``)
     direct_messages: bool = False
     metrics: bool = True
     idempotency: bool = False  # the network de-duplicates by a client-chosen key
@@ -426,6 +427,14 @@ class Network(ABC):
         """Delete a comment on the brand's post, or the brand's own answer."""
         raise PermanentError(
             _("%(network)s does not let Parvis delete this message.") % {"network": self.name}
+        )
+
+    async def like_interaction(self, channel: ChannelRef, remote_id: str, *, liked: bool) -> None:
+        """Like (or unlike) a message as the channel's account (``capabilities.like``).
+
+        Safe to repeat: liking what is already liked is not an error."""
+        raise PermanentError(
+            _("%(network)s does not let Parvis like this message.") % {"network": self.name}
         )
 
     # Webhooks (``capabilities.webhooks``): the network pushes what happened

@@ -1,5 +1,5 @@
 """Facebook Pages: connect (Facebook Login for Business, one channel per Page granted),
-publish, verify, delete, comments (polled or by webhook), replies, hiding, figures.
+publish, verify, delete, comments (polled or by webhook), replies, hiding, likes, figures.
 
 Each channel holds its Page token, read with a long-lived user token: such a Page
 token does not expire (it dies when the person changes their password, leaves the
@@ -70,7 +70,7 @@ class Facebook(base.Network):
     text_rules = base.TextRules(max_length=63_206, max_media=10)
     media_rules = FACEBOOK_CONNECTOR_MEDIA_RULES
     capabilities = base.Capabilities(
-        link_card=True, first_comment=True, hide_comments=True, webhooks=True
+        link_card=True, first_comment=True, hide_comments=True, like=True, webhooks=True
     )
 
     def __init__(self) -> None:
@@ -253,6 +253,18 @@ class Facebook(base.Network):
 
     async def delete_interaction(self, channel: ChannelRef, remote_id: str) -> None:
         await self._delete(channel, remote_id)
+
+    async def like_interaction(self, channel: ChannelRef, remote_id: str, *, liked: bool) -> None:
+        """Like (POST) or unlike (DELETE) a comment as the Page: ``/{comment-id}/likes``."""
+        method = "POST" if liked else "DELETE"
+        answer = await self.graph.call(method, f"{remote_id}/likes", token=channel.access_token)
+        if not answer.data.get("success"):
+            raise base.PermanentError(
+                _("Facebook did not like the comment.")
+                if liked
+                else _("Facebook did not remove the like."),
+                detail=f"{method} likes answered {str(answer.data)[:200]}",
+            )
 
     def webhook_challenge(self, params: Mapping[str, str]) -> str | None:
         return webhooks.challenge_answer(params)

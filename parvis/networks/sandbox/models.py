@@ -81,6 +81,7 @@ class SandboxInteraction(models.Model):
     # Moderation by the account's owner: hidden from the public, or deleted.
     hidden = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    liked = models.BooleanField(default=False)  # by the account's owner
 
     class Meta:
         ordering = ["id"]

@@ -382,6 +382,19 @@ class SandboxNetwork(Network):
         await conditions.before_call()
         await sync_to_async(self._moderate)(channel, remote_id, hidden=None)
 
+    def _like(self, channel: ChannelRef, remote_id: str, liked: bool) -> None:
+        row = self._account(channel).interactions.filter(remote_id=remote_id).first()
+        if row is None or row.deleted_at is not None:
+            raise PermanentError(_("This message no longer exists on the Sandbox network."))
+        row.liked = liked
+        row.save(update_fields=["liked"])
+
+    async def like_interaction(self, channel: ChannelRef, remote_id: str, *, liked: bool) -> None:
+        if not self.capabilities.like:
+            await super().like_interaction(channel, remote_id, liked=liked)
+        await conditions.before_call()
+        await sync_to_async(self._like)(channel, remote_id, liked)
+
     # --- Measuring ---------------------------------------------------------------
 
     def _metrics(self, channel: ChannelRef, remote_ids: Sequence[str]) -> list[MetricSample]:
@@ -408,7 +421,7 @@ class SandboxFacebook(SandboxNetwork):
     text_rules = TextRules(max_length=63_206, max_media=10)
     media_rules = FACEBOOK_MEDIA_RULES
     capabilities = Capabilities(
-        first_comment=True, link_card=True, hide_comments=True, direct_messages=True
+        first_comment=True, link_card=True, hide_comments=True, like=True, direct_messages=True
     )
 
 
@@ -435,4 +448,4 @@ class SandboxX(SandboxNetwork):
     display = feeds.X
     text_rules = TextRules(max_length=280, counting="weighted", url_length=23, max_media=4)
     media_rules = X_MEDIA_RULES
-    capabilities = Capabilities(threads=True, direct_messages=True)
+    capabilities = Capabilities(threads=True, like=True, direct_messages=True)

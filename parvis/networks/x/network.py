@@ -92,6 +92,7 @@ class X(Network):
         threads=True,
         first_comment=False,
         hide_comments=True,
+        like=True,
         idempotency=False,
     )
 
@@ -365,6 +366,25 @@ class X(Network):
                 raise
             raise PermanentError(
                 _("X lets an account hide only the replies to its own posts."),
+                detail=error.detail,
+            ) from error
+
+    async def like_interaction(self, channel: ChannelRef, remote_id: str, *, liked: bool) -> None:
+        """Like (or unlike) a post as the channel's account (scope ``like.write``)."""
+        likes = f"/2/users/{channel.external_id}/likes"
+        try:
+            if liked:
+                await self._call("POST", likes, channel, json={"tweet_id": remote_id})
+            else:
+                await self._call("DELETE", f"{likes}/{remote_id}", channel)
+        except PermanentError as error:
+            if not error.detail.startswith("403"):
+                raise
+            raise PermanentError(
+                _(
+                    "X refused the like: reconnect the channel so that Parvis may like posts "
+                    "(channels connected before this feature lack that permission)."
+                ),
                 detail=error.detail,
             ) from error
 

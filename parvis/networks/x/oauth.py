@@ -34,7 +34,7 @@ from parvis.networks.base import (
 from parvis.networks.x.errors import detail_of, from_transport, with_values
 
 # What Parvis asks for: read and write posts, read the account, stay connected
-# (offline.access: a refresh token), upload media, read likes, and hide replies.
+# (offline.access: a refresh token), upload media, read and give likes, and hide replies.
 SCOPES = (
     "tweet.read",
     "tweet.write",
@@ -43,6 +43,7 @@ SCOPES = (
     "offline.access",
     "media.write",
     "like.read",
+    "like.write",
 )
 TOKEN_PATH = "/2/oauth2/token"
 REFRESH_MARGIN = timedelta(minutes=15)  # renew once less than this is left

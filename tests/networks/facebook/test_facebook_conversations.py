@@ -167,3 +167,28 @@ def test_a_retired_metric_is_left_out_and_the_others_still_come(page, settings):
     )
     samples = page.call("fetch_metrics", page.channel)
     assert [(s.name, s.value, s.remote_id) for s in samples] == [("followers", 77, "")]
+
+
+def test_the_page_likes_and_unlikes_a_comment(page):
+    post_id = publish(page, "Fresh brioche")
+    made = comment(page, post_id, "Looks delicious")
+
+    def liked() -> bool:
+        rows = page.server.get("/_test/fb/posts", page_id=page.channel.external_id)["posts"][0]
+        return next(c for c in rows["comments"] if c["id"] == made["id"])["liked"]
+
+    page.call("like_interaction", page.channel, made["id"], liked=True)
+    assert liked() is True
+    page.call("like_interaction", page.channel, made["id"], liked=True)  # again: still liked
+    assert liked() is True
+    page.call("like_interaction", page.channel, made["id"], liked=False)
+    assert liked() is False
+    calls = [
+        (r["method"], r["path"])
+        for r in page.server.get("/_test/requests")["requests"]
+        if r["path"].endswith("/likes")
+    ]
+    assert calls[-2:] == [("POST", f"/{made['id']}/likes"), ("DELETE", f"/{made['id']}/likes")]
+    page.call("delete_interaction", page.channel, made["id"])
+    with pytest.raises(PermanentError):
+        page.call("like_interaction", page.channel, made["id"], liked=True)

@@ -9,6 +9,7 @@ from asgiref.sync import async_to_sync
 
 from parvis.networks.base import (
     AuthExpired,
+    ChannelRef,
     InteractionKind,
     MediaItem,
     PermanentError,
@@ -166,6 +167,37 @@ def test_reply_hide_and_delete_from_parvis(x, x_server):
     assert [t["deleted"] for t in x_server.tweets(brand.external_id, "Merci de votre avis")] == [
         True
     ]
+
+
+def test_the_account_likes_and_unlikes_a_post(x, x_server):
+    brand = x_server.new_channel(username="fournil")
+    fan = x_server.new_channel(username="gourmand")
+    theirs = x_server.post_as(fan, "@fournil quel pain !")
+
+    def liked_by() -> list[str]:
+        return next(t for t in x_server.tweets(fan.external_id) if t["id"] == theirs)["liked_by"]
+
+    async_to_sync(x.like_interaction)(brand, theirs, liked=True)
+    async_to_sync(x.like_interaction)(brand, theirs, liked=True)  # again: still liked once
+    assert liked_by() == [brand.external_id]
+    async_to_sync(x.like_interaction)(brand, theirs, liked=False)
+    assert liked_by() == []
+    with pytest.raises(PermanentError, match="X does not find it"):
+        async_to_sync(x.like_interaction)(brand, "1999", liked=True)
+
+
+def test_a_token_without_the_like_scope_asks_to_reconnect(x, x_server):
+    fan = x_server.new_channel(username="gourmande")
+    theirs = x_server.post_as(fan, "Bravo")
+    body = {
+        "token": "user-before-likes",
+        "user_id": "880000000000071",
+        "scopes": ["tweet.read", "users.read"],
+    }
+    x_server.http.post("/_test/tokens", json=body).raise_for_status()
+    old = ChannelRef(external_id="880000000000071", access_token="user-before-likes")
+    with pytest.raises(PermanentError, match="reconnect the channel so that Parvis may like"):
+        async_to_sync(x.like_interaction)(old, theirs, liked=True)
 
 
 def test_metrics_map_x_public_figures_onto_parvis_names(x, x_server):

@@ -180,6 +180,14 @@ def test_every_answer_the_test_server_gives_follows_the_spec(x_server: XServer, 
     assert unknown_user["errors"][0]["resource_type"] == "user"
 
     assert call("GET", "/2/users/me", "/2/users/me").json()["data"]["username"] == "conforme"
+    likes = f"/2/users/{channel.external_id}/likes"
+    liked = call("POST", "/2/users/{id}/likes", likes, json={"tweet_id": first_id})
+    assert liked.json() == {"data": {"liked": True}}
+    assert call("POST", "/2/users/{id}/likes", likes, json={"tweet_id": "x"}).status_code == 400
+    assert call("POST", "/2/users/{id}/likes", "/2/users/42/likes", json={}).status_code == 403
+    unliked = call("DELETE", "/2/users/{id}/likes/{tweet_id}", f"{likes}/{first_id}")
+    assert unliked.json() == {"data": {"liked": False}}
+    assert call("DELETE", "/2/users/{id}/likes/{tweet_id}", f"{likes}/9999").status_code == 404
     assert call("DELETE", "/2/tweets/{id}", f"/2/tweets/{first_id}").json() == {
         "data": {"deleted": True}
     }
@@ -400,6 +408,8 @@ def test_every_request_the_connector_sends_follows_the_spec(x_server: XServer, t
     run(network.fetch_interactions)(brand, cursor=page.cursor)
     answer = run(network.reply)(brand, to_remote_id=reply, text="Merci", idempotency_key="e")
     run(network.hide_interaction)(brand, reply, hidden=True)
+    run(network.like_interaction)(brand, reply, liked=True)
+    run(network.like_interaction)(brand, reply, liked=False)
     run(network.delete_interaction)(brand, answer.remote_id)
     run(network.fetch_metrics)(brand, remote_ids=[first.remote_id])
     run(network.check_health)(brand)
@@ -417,6 +427,8 @@ def test_every_request_the_connector_sends_follows_the_spec(x_server: XServer, t
         ("GET", "/2/users/{id}/tweets"),
         ("GET", "/2/users/{id}/mentions"),
         ("PUT", "/2/tweets/{tweet_id}/hidden"),
+        ("POST", "/2/users/{id}/likes"),
+        ("DELETE", "/2/users/{id}/likes/{tweet_id}"),
         ("POST", "/2/media/upload/initialize"),
         ("POST", "/2/media/upload/{id}/append"),
         ("POST", "/2/media/upload/{id}/finalize"),

@@ -70,6 +70,7 @@ class Comment:
     created: float
     parent_id: str = ""  # a reply's comment
     hidden: bool = False
+    liked: bool = False  # by the Page
     deleted: bool = False
 
 

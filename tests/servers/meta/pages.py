@@ -4,7 +4,8 @@ Nodes ``/{id}`` (a Page, post, photo, video or comment: GET, POST ``is_hidden``,
 DELETE) and edges ``/{id}/{edge}``: ``feed`` / ``published_posts`` / ``posts``
 (GET, and POST ``message``, ``link``, ``attached_media[n]``), ``photos`` and
 ``videos`` (POST with ``url`` / ``file_url`` or a ``source`` upload; photos may be
-``published=false`` to be attached later), ``comments`` (GET, POST) and ``insights``.
+``published=false`` to be attached later), ``comments`` (GET, POST), a comment's
+``likes`` (POST, DELETE: the Page likes it or not) and ``insights``.
 Test routes: ``/_test/fb/comment`` (someone comments; answers with the webhook
 payload Meta would send), ``/_test/fb/posts``, ``/_test/fb/insights``, ``/_test/fb/clock``.
 """
@@ -128,6 +129,7 @@ def comment_node(state: State, comment: Comment) -> dict[str, Any]:
         "created_time": graph_time(comment.created),
         "from": {"id": comment.author_id, "name": comment.author_name},
         "is_hidden": comment.hidden,
+        "user_likes": comment.liked,
         "permalink_url": f"https://www.facebook.com/{comment.post_id}?comment_id={comment.id}",
     }
     if comment.parent_id:
@@ -202,7 +204,7 @@ async def edge(request: Request, token: Token, state: State, params: dict[str, A
     handler = EDGES.get((request.method, name))
     if handler is None:
         return invalid(f"Tried accessing nonexisting field ({name})")
-    if request.method == "POST" and not may_write(token, page_id):
+    if request.method != "GET" and not may_write(token, page_id):
         return error_response(200, _NO_PERMISSION)
     return await handler(state, object_id, params)
 
@@ -335,6 +337,19 @@ async def create_comment(state: State, object_id: str, params: dict[str, Any]) -
     return JSONResponse({"id": comment.id})
 
 
+def like_comment(liked: bool):
+    """The Page likes (POST) or stops liking (DELETE) a comment: ``/{comment-id}/likes``."""
+
+    async def handler(state: State, object_id: str, params: dict[str, Any]) -> Response:
+        comment = content(state).comments.get(object_id)
+        if comment is None or comment.deleted:
+            return not_found(object_id)
+        comment.liked = liked
+        return JSONResponse({"success": True})
+
+    return handler
+
+
 async def insights(state: State, object_id: str, params: dict[str, Any]) -> Response:
     fb = content(state)
     known = PAGE_INSIGHTS if object_id in state.pages else POST_INSIGHTS
@@ -375,6 +390,8 @@ async def subscribed_apps(state: State, page_id: str, params: dict[str, Any]) ->
 
 
 EDGES = {
+    ("POST", "likes"): like_comment(True),
+    ("DELETE", "likes"): like_comment(False),
     ("POST", "subscribed_apps"): subscribe_app,
     ("GET", "subscribed_apps"): subscribed_apps,
     ("GET", "feed"): list_posts,
@@ -476,6 +493,6 @@ def page_routes() -> list[BaseRoute]:
         Route("/_test/fb/posts", test_posts),
         Route("/_test/fb/insights", test_insights, methods=["POST"]),
         Route("/_test/fb/clock", test_clock, methods=["POST"]),
-        Route("/{version}/{object_id}/{edge}", graph(edge), methods=["GET", "POST"]),
+        Route("/{version}/{object_id}/{edge}", graph(edge), methods=["GET", "POST", "DELETE"]),
         Route("/{version}/{object_id}", graph(node), methods=["GET", "POST", "DELETE"]),
     ]

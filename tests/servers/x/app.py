@@ -1,7 +1,7 @@
 """The X API v2 test server's endpoints, as a Starlette application.
 
 API routes (Bearer user token): ``POST /2/tweets``, ``GET /2/users/{id}/tweets``,
-``DELETE /2/tweets/{id}``, here; users/me, mentions, hidden replies and post look-up in
+``DELETE /2/tweets/{id}``, here; users/me, mentions, hidden replies, likes and post look-up in
 ``conversations.py``; media upload in ``media.py``; OAuth 2.0 in ``oauth.py``. Test
 routes, for the tests and the benchmark, under ``/_test/``: ``stats``, ``tweets``,
 ``tokens``, ``revoke``, ``faults``, ``config``, ``reset``, ``consent``, ``clock`` and
@@ -210,6 +210,7 @@ async def test_tweets(request: Request) -> Response:
             "in_reply_to_id": t.in_reply_to_id,
             "deleted": t.deleted,
             "hidden": t.hidden,
+            "liked_by": sorted(t.liked_by),
             "media_keys": list(t.media_keys),
             "quote_id": t.quote_id,
             "created_at": t.created_at.isoformat(),
@@ -225,6 +226,8 @@ async def test_tokens(request: Request) -> Response:
     user = request.app.state.x.register_token(
         body["token"], str(body["user_id"]), body.get("username", "")
     )
+    if "scopes" in body:  # a token granted only these (else: every scope)
+        request.app.state.x.token_scopes[body["token"]] = tuple(body["scopes"])
     return JSONResponse({"id": user.id, "username": user.username})
 
 
@@ -303,6 +306,10 @@ def build_app(config: Config | None = None) -> DroppingApp:
         Route("/2/tweets", api("read", conversations.lookup), methods=["GET"]),
         Route(
             "/2/tweets/{tweet_id}/hidden", api("hide", conversations.hide_reply), methods=["PUT"]
+        ),
+        Route("/2/users/{id}/likes", api("like", conversations.like), methods=["POST"]),
+        Route(
+            "/2/users/{id}/likes/{tweet_id}", api("like", conversations.like), methods=["DELETE"]
         ),
         Route("/2/users/me", api("read", conversations.users_me), methods=["GET"]),
         Route("/2/users/{id}/tweets", api("read", user_tweets), methods=["GET"]),

@@ -1,7 +1,8 @@
 """Reading and moderating: mentions, hidden replies, post look-up with public_metrics.
 
 ``GET /2/users/{id}/mentions`` (``since_id``, ``pagination_token``, ``expansions=author_id``
-with ``includes.users``), ``PUT /2/tweets/{tweet_id}/hidden``, ``GET /2/tweets?ids=``.
+with ``includes.users``), ``PUT /2/tweets/{tweet_id}/hidden``, ``GET /2/tweets?ids=``,
+likes: ``POST /2/users/{id}/likes`` and ``DELETE /2/users/{id}/likes/{tweet_id}``.
 Test routes: ``/_test/consent`` (a person's next answer on the consent page),
 ``/_test/clock`` (time moves on: tokens expire), ``/_test/metrics`` (a post's or an
 account's public figures).
@@ -93,6 +94,37 @@ async def hide_reply(request: Request, user: User, state: State) -> Response:
         )
     tweet.hidden = body["hidden"]
     return JSONResponse({"data": {"hidden": tweet.hidden}})
+
+
+LIKE_SCOPE = "like.write"
+
+
+async def like(request: Request, user: User, state: State) -> Response:
+    """Like (POST, ``{"tweet_id"}``) or unlike (DELETE) a post as the token's user."""
+    if request.path_params["id"] != user.id:
+        return problem_response(403, "You are not permitted to perform this action.")
+    scopes = state.token_scopes.get(request.headers["authorization"].partition(" ")[2])
+    if scopes is not None and LIKE_SCOPE not in scopes:
+        return problem_response(403, "Missing the like.write scope for this action.")
+    liked = request.method == "POST"
+    tweet_id = request.path_params.get("tweet_id", "")
+    if liked:
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return invalid("The request body is not valid JSON.")
+        tweet_id = body.get("tweet_id", "") if isinstance(body, dict) else ""
+        if not (isinstance(tweet_id, str) and _id_or_none(tweet_id)):
+            return invalid("$.tweet_id: is required and must be a post id.", "tweet_id", "")
+    tweet = state.tweets.get(tweet_id)
+    if tweet is None or tweet.deleted:
+        return not_found("tweet", tweet_id)
+    if liked:
+        tweet.liked_by.add(user.id)
+    else:
+        tweet.liked_by.discard(user.id)
+    tweet.metrics["like_count"] = len(tweet.liked_by)
+    return JSONResponse({"data": {"liked": liked}})
 
 
 async def lookup(request: Request, user: User, state: State) -> Response:

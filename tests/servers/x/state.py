@@ -123,6 +123,7 @@ class Tweet:
     quote_id: str = ""
     media_keys: tuple[str, ...] = ()
     hidden: bool = False
+    liked_by: set[str] = field(default_factory=set)  # the users who like it
     metrics: dict[str, int] = field(
         default_factory=lambda: {
             "retweet_count": 0,
