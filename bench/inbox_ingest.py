@@ -183,7 +183,7 @@ def send_all(
 MESSAGE_COLUMNS = (
     "workspace_id, conversation_id, channel_id, remote_id, kind, direction, author_id, text, "
     "created_at, in_reply_to_remote_id, url, raw, hidden, received_at, language, sentiment, "
-    "intent"
+    "intent, liked"
 )
 
 
@@ -231,6 +231,7 @@ def bare_rate(dsn: str, plan: Plan, processes: int, threads: int) -> float:
             m.language,
             m.sentiment,
             m.intent,
+            m.liked,
         )
         for m in Message.objects.filter(remote_id__in=run_ids).order_by("id").iterator(2000)
     ]

@@ -117,7 +117,7 @@ def load(*, workspace, channels, members, messages: int, seed: int = 6) -> list[
         with cursor.copy(
             "COPY inbox_message (workspace_id, conversation_id, channel_id, remote_id, kind, "
             "direction, author_id, text, created_at, in_reply_to_remote_id, url, raw, hidden, "
-            "received_at, language, sentiment, intent) FROM STDIN"
+            "received_at, language, sentiment, intent, liked) FROM STDIN"
         ) as copy:
             for (conversation_id, channel_id), size, end in zip(
                 conversations, sizes, ends, strict=True
@@ -141,6 +141,7 @@ def load(*, workspace, channels, members, messages: int, seed: int = 6) -> list[
                             False,
                             at,
                             *triage_of(number),
+                            False,
                         )
                     )
                     number += 1

@@ -17,24 +17,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from parvis.channels.models import Channel
+from parvis.inbox import bulk_ingesting
+from parvis.inbox.bulk_ingesting import PREVIEW_LENGTH, author_key, priority_flags
 from parvis.inbox.threads import (
-    Author,
     Conversation,
     ConversationKind,
     ConversationStatus,
     Message,
 )
 from parvis.inbox.triage import Triage, triage_many
-from parvis.inbox.triage.priority import followers_of, message_priority
 from parvis.networks.base import Interaction, InteractionKind
 from parvis.publishing.selectors import posts_by_remote_id
-
-PREVIEW_LENGTH = 140
 
 
 @dataclass(frozen=True)
@@ -59,48 +56,6 @@ def _thread_of(item: Interaction, known: dict[str, Message]) -> Thread:
     return Thread(f"comment:{root}", ConversationKind.COMMENTS)
 
 
-def _author_key(item: Interaction) -> str:
-    """Who wrote it: the network's id, or, where the network names the author only by
-    handle (Instagram's mentions), that handle; "" when nothing says who."""
-    if item.author_id:
-        return item.author_id
-    handle = item.author_handle.strip().lstrip("@")
-    return f"@{handle}" if handle else ""
-
-
-def _authors(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
-    rows: dict[str, Author] = {}
-    for item in sorted(items, key=lambda i: i.created_at):  # the newest name and handle win
-        key = _author_key(item)
-        if not key:
-            continue
-        seen = rows.get(key)
-        rows[key] = Author(
-            workspace_id=channel.workspace_id,
-            network=channel.network,
-            external_id=key,
-            handle=item.author_handle,
-            name=item.author_name,
-            first_seen_at=seen.first_seen_at if seen else item.created_at,
-            last_seen_at=item.created_at,
-        )
-    Author.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    authors = Author.objects.filter(
-        workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(rows)
-    )
-    found = {author.external_id: author for author in authors}
-    for external_id, seen in rows.items():
-        author = found[external_id]
-        before = (author.handle, author.name, author.first_seen_at, author.last_seen_at)
-        if seen.last_seen_at >= author.last_seen_at:  # the newest name and handle win
-            author.handle, author.name = seen.handle, seen.name
-        author.first_seen_at = min(author.first_seen_at, seen.first_seen_at)
-        author.last_seen_at = max(author.last_seen_at, seen.last_seen_at)
-        if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
-            author.save(update_fields=["handle", "name", "first_seen_at", "last_seen_at"])
-    return found
-
-
 def _conversation(channel: Channel, thread: Thread, first: Interaction, authors) -> Conversation:
     post_id, post_url = None, ""
     if thread.post_remote_id:
@@ -116,7 +71,7 @@ def _conversation(channel: Channel, thread: Thread, first: Interaction, authors)
             "post_id": post_id,
             "post_remote_id": thread.post_remote_id,
             "post_url": post_url or (first.url if thread.post_remote_id else ""),
-            "author": authors.get(_author_key(first)),
+            "author": authors.get(author_key(first)),
             "last_message_at": first.created_at,
         },
     )
@@ -124,12 +79,18 @@ def _conversation(channel: Channel, thread: Thread, first: Interaction, authors)
 
 
 @transaction.atomic
-def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> int:
-    """Store the interactions not stored yet; return how many messages are new."""
+def messages_store(
+    *, channel: Channel, interactions: Iterable[Interaction], new: set | None = None
+) -> int:
+    """Store the interactions not stored yet; return how many messages are new (and add
+    ``(channel id, network id)`` of each to ``new`` when given).
+
+    All at once in a few statements (``bulk_ingesting``); if another worker stored some
+    of them meanwhile, one at a time, skipping those."""
+    unique = {i.remote_id: i for i in interactions if i.kind != InteractionKind.REACTION}
     items = sorted(
-        (i for i in interactions if i.kind != InteractionKind.REACTION and i.remote_id),
-        key=lambda i: (i.created_at, i.remote_id),
-    )
+        (i for i in unique.values() if i.remote_id), key=lambda i: (i.created_at, i.remote_id)
+    )  # a delivery sent twice in one batch: each id once
     if not items:
         return 0
     wanted = {i.remote_id for i in items} | {i.in_reply_to_id for i in items if i.in_reply_to_id}
@@ -142,34 +103,25 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
     fresh = [i for i in items if i.remote_id not in known]
     if not fresh:
         return 0
-    authors = _authors(channel, fresh)
+    triaged = triage_many(item.text for item in fresh)
+    try:
+        with transaction.atomic():
+            stored = bulk_ingesting.store(channel, fresh, triaged, known, _thread_of)
+        if new is not None:
+            new.update((channel.pk, item.remote_id) for item in fresh)
+        return stored
+    except IntegrityError:  # another worker stored some meanwhile: one at a time, skipping them
+        pass
+    authors = bulk_ingesting.authors_store(channel, fresh)
     conversations: dict[str, Conversation] = {}
     stored = 0
-    triaged = triage_many(item.text for item in fresh)
     for item, found in zip(fresh, triaged, strict=True):
         thread = _thread_of(item, known)
         conversation = conversations.get(thread.key)
         if conversation is None:
             conversation = _conversation(channel, thread, item, authors)
             conversations[thread.key] = conversation
-        message = Message(
-            workspace_id=channel.workspace_id,
-            conversation=conversation,
-            channel=channel,
-            remote_id=item.remote_id,
-            kind=str(item.kind),
-            author=authors.get(_author_key(item)),
-            text=item.text,
-            created_at=item.created_at,
-            parent=known.get(item.in_reply_to_id) if item.in_reply_to_id else None,
-            in_reply_to_remote_id=item.in_reply_to_id,
-            url=item.url,
-            raw=item.raw,
-            hidden=bool(item.raw.get("hidden", False)),
-            language=found.language,
-            sentiment=found.sentiment,
-            intent=found.intent,
-        )
+        message = bulk_ingesting.message_of(channel, item, found, conversation, known, authors)
         try:
             with transaction.atomic():  # another worker may have stored it meanwhile
                 message.save(force_insert=True)
@@ -177,6 +129,8 @@ def messages_store(*, channel: Channel, interactions: Iterable[Interaction]) -> 
             continue
         known[item.remote_id] = message
         stored += _count(conversation, item, found)
+        if new is not None:
+            new.add((channel.pk, item.remote_id))
     return stored
 
 
@@ -188,13 +142,7 @@ def _count(conversation: Conversation, item: Interaction, found: Triage) -> int:
         updates["preview"] = item.text[:PREVIEW_LENGTH]
         updates.update(language=found.language, sentiment=found.sentiment, intent=found.intent)
         conversation.last_message_at = item.created_at
-    flags = message_priority(
-        intent=found.intent,
-        followers=followers_of(item.raw),
-        large_audience=settings.PARVIS_INBOX_LARGE_AUDIENCE,
-    )
-    if item.raw.get("hidden", False):
-        flags = 0  # a comment hidden on the network is not waiting for an answer
+    flags = priority_flags(item, found)
     if conversation.status == ConversationStatus.DONE:
         updates["status"] = ConversationStatus.OPEN
         updates["priority"] = flags  # done was done: the priority starts again

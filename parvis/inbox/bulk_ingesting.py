@@ -1,0 +1,258 @@
+"""Many new interactions of one channel stored in a few statements, whatever their number.
+
+The same result as storing them one at a time (``ingesting``: same threads, same
+authors, same counts), for the webhook batches and polling pages that bring
+hundreds at once: the authors, the conversations, the messages and the
+conversations' counts are each written in one or two statements. Runs inside the
+caller's transaction; an ``IntegrityError`` (another worker stored one of these
+messages meanwhile) rolls it back, and the caller stores them one at a time instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from parvis.channels.models import Channel
+from parvis.inbox.threads import Author, Conversation, Message
+from parvis.inbox.triage import NOTHING, Triage
+from parvis.inbox.triage.priority import followers_of, message_priority
+from parvis.networks.base import Interaction
+from parvis.publishing.selectors import posts_by_remote_id
+
+PREVIEW_LENGTH = 140
+UPDATE_BATCH = 500  # rows per UPDATE statement (parameters stay far below the limits)
+
+
+def author_key(item: Interaction) -> str:
+    """Who wrote it: the network's id, or, where the network names the author only by
+    handle (Instagram's mentions), that handle; "" when nothing says who."""
+    if item.author_id:
+        return item.author_id
+    handle = item.author_handle.strip().lstrip("@")
+    return f"@{handle}" if handle else ""
+
+
+def priority_flags(item: Interaction, found: Triage) -> int:
+    """What the message adds to its conversation's priority (``triage.priority``)."""
+    if item.raw.get("hidden", False):
+        return 0  # a comment hidden on the network is not waiting for an answer
+    return message_priority(
+        intent=found.intent,
+        followers=followers_of(item.raw),
+        large_audience=settings.PARVIS_INBOX_LARGE_AUDIENCE,
+    )
+
+
+def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
+    """The items' authors, created or updated (first and last seen, newest name and handle)."""
+    seen: dict[str, Author] = {}
+    for item in items:
+        key = author_key(item)
+        if not key:
+            continue
+        known = seen.get(key)
+        if known is None:
+            seen[key] = Author(
+                workspace_id=channel.workspace_id,
+                network=channel.network,
+                external_id=key,
+                handle=item.author_handle,
+                name=item.author_name,
+                first_seen_at=item.created_at,
+                last_seen_at=item.created_at,
+            )
+            continue
+        if item.created_at >= known.last_seen_at:
+            known.handle, known.name = item.author_handle, item.author_name
+        known.first_seen_at = min(known.first_seen_at, item.created_at)
+        known.last_seen_at = max(known.last_seen_at, item.created_at)
+    if not seen:
+        return {}
+    Author.objects.bulk_create(seen.values(), ignore_conflicts=True)
+    rows = Author.objects.filter(
+        workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(seen)
+    )
+    found = {a.external_id: a for a in rows.order_by("pk").select_for_update()}
+    changed = []
+    for external_id, new in seen.items():
+        author = found[external_id]
+        before = (author.handle, author.name, author.first_seen_at, author.last_seen_at)
+        if new.last_seen_at >= author.last_seen_at:
+            author.handle, author.name = new.handle, new.name
+        author.first_seen_at = min(author.first_seen_at, new.first_seen_at)
+        author.last_seen_at = max(author.last_seen_at, new.last_seen_at)
+        if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
+            changed.append(author)
+    if changed:
+        fields = ["handle", "name", "first_seen_at", "last_seen_at"]
+        Author.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+    return found
+
+
+def conversations_find_or_create(
+    channel: Channel, firsts: dict[str, tuple[object, Interaction]], authors: dict[str, Author]
+) -> dict[str, Conversation]:
+    """The conversation of each thread key (``firsts``: key -> (Thread, its first item))."""
+    rows = Conversation.objects.filter(channel=channel, thread_key__in=list(firsts))
+    found = {c.thread_key: c for c in rows}
+    missing = {key: pair for key, pair in firsts.items() if key not in found}
+    if not missing:
+        return found
+    post_ids = [t.post_remote_id for t, _first in missing.values() if t.post_remote_id]
+    posts = posts_by_remote_id(channel=channel, remote_ids=post_ids)
+    new = []
+    for key, (thread, first) in missing.items():
+        post_id, post_url = posts.get(thread.post_remote_id, (None, ""))
+        new.append(
+            Conversation(
+                workspace_id=channel.workspace_id,
+                channel=channel,
+                thread_key=key,
+                kind=thread.kind,
+                post_id=post_id,
+                post_remote_id=thread.post_remote_id,
+                post_url=post_url or (first.url if thread.post_remote_id else ""),
+                author=authors.get(author_key(first)),
+                last_message_at=first.created_at,
+            )
+        )
+    Conversation.objects.bulk_create(new, ignore_conflicts=True)  # another worker's stay
+    found.update({c.thread_key: c for c in rows.filter(thread_key__in=list(missing))})
+    return found
+
+
+@dataclass
+class Growth:
+    """What the new messages add to one conversation."""
+
+    count: int = 0
+    newest_at: datetime | None = None
+    preview: str = ""
+    newest: Triage = NOTHING
+    flags: int = 0  # the priority flags of all the new messages together
+
+    def add(self, item: Interaction, found: Triage) -> None:
+        self.count += 1
+        self.flags |= priority_flags(item, found)
+        if self.newest_at is None or item.created_at >= self.newest_at:
+            self.newest_at, self.preview = item.created_at, item.text[:PREVIEW_LENGTH]
+            self.newest = found
+
+
+def conversations_grow(growths: dict[int, Growth]) -> None:
+    """Count the new messages in their conversations, move them up (with the newest's
+    triage), raise their priority, and reopen the done ones (whose priority starts again).
+
+    The rows are locked in id order first, so two workers never wait on each other in a
+    circle; the counts are added to what is there (``message_count + n``)."""
+    ids = sorted(growths)
+    list(Conversation.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    cast = connection.vendor == "postgresql"
+    holes = (
+        "(%s::bigint, %s::integer, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, "
+        "%s::integer)"
+        if cast
+        else "(%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    newer = f"(v.newest >= {table}.last_message_at OR {table}.message_count = 0)"
+    for start in range(0, len(ids), UPDATE_BATCH):
+        batch = ids[start : start + UPDATE_BATCH]
+        params: list[object] = []
+        for pk in batch:
+            growth = growths[pk]
+            triage = growth.newest
+            params += [pk, growth.count, growth.newest_at, growth.preview]
+            params += [triage.language, triage.sentiment, triage.intent, growth.flags]
+        done = f"{table}.status = 'done'"
+
+        def newest(column: str) -> str:
+            return f"{column} = CASE WHEN {newer} THEN v.{column} ELSE {table}.{column} END"
+
+        sql = (
+            f"WITH v (id, n, newest, preview, language, sentiment, intent, flags) AS "
+            f"(VALUES {', '.join([holes] * len(batch))}) "
+            f"UPDATE {table} SET message_count = {table}.message_count + v.n, "
+            f"{newest('preview')}, {newest('language')}, {newest('sentiment')}, "
+            f"{newest('intent')}, "
+            f"last_message_at = CASE WHEN {newer} THEN v.newest ELSE {table}.last_message_at END, "
+            f"priority = CASE WHEN {done} THEN v.flags ELSE ({table}.priority | v.flags) END, "
+            f"status = CASE WHEN {done} THEN 'open' ELSE {table}.status END "
+            f"FROM v WHERE {table}.id = v.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def message_of(
+    channel: Channel, item: Interaction, found: Triage, conversation, known, authors
+) -> Message:
+    """The message row of one interaction (not saved), with its triage."""
+    return Message(
+        workspace_id=channel.workspace_id,
+        conversation=conversation,
+        channel=channel,
+        remote_id=item.remote_id,
+        kind=str(item.kind),
+        author=authors.get(author_key(item)),
+        text=item.text,
+        created_at=item.created_at,
+        parent=known.get(item.in_reply_to_id) if item.in_reply_to_id else None,
+        in_reply_to_remote_id=item.in_reply_to_id,
+        url=item.url,
+        raw=item.raw,
+        hidden=bool(item.raw.get("hidden", False)),
+        language=found.language,
+        sentiment=found.sentiment,
+        intent=found.intent,
+    )
+
+
+def messages_insert(
+    channel: Channel, wave, triaged: dict[int, Triage], known: dict[str, Message], authors
+) -> list[Message]:
+    """Insert one wave's messages (``wave``: (item, conversation) pairs) in one statement."""
+    messages = [
+        message_of(channel, item, triaged[id(item)], conv, known, authors) for item, conv in wave
+    ]
+    return Message.objects.bulk_create(messages, batch_size=UPDATE_BATCH)
+
+
+def store(
+    channel: Channel,
+    fresh: list[Interaction],
+    triaged: list[Triage],
+    known: dict[str, Message],
+    thread_of,
+) -> int:
+    """Store ``fresh`` (none stored yet, in order; ``triaged``: each one's triage);
+    ``known``: the messages they may answer.
+
+    A reply to a message of the same batch waits for the wave after its parent's, so it
+    is threaded under it as when stored one at a time. Returns how many were stored."""
+    known = dict(known)
+    found = {id(item): triage for item, triage in zip(fresh, triaged, strict=True)}
+    authors = authors_store(channel, fresh)
+    growths: dict[int, Growth] = {}
+    pending = fresh
+    while pending:
+        waiting = {item.remote_id for item in pending}
+        wave = [i for i in pending if i.in_reply_to_id not in waiting] or pending
+        taken = {id(item) for item in wave}
+        pending = [item for item in pending if id(item) not in taken]
+        threads = [(item, thread_of(item, known)) for item in wave]
+        firsts: dict[str, tuple[object, Interaction]] = {}
+        for item, thread in threads:
+            firsts.setdefault(thread.key, (thread, item))
+        conversations = conversations_find_or_create(channel, firsts, authors)
+        pairs = [(item, conversations[thread.key]) for item, thread in threads]
+        for message in messages_insert(channel, pairs, found, known, authors):
+            known[message.remote_id] = message
+        for item, conversation in pairs:
+            growths.setdefault(conversation.pk, Growth()).add(item, found[id(item)])
+    conversations_grow(growths)
+    return len(fresh)
