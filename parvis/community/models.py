@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.tenancy import WorkspaceQuerySet
+from parvis.inbox.threads import TeamNote
 
 
 class PersonTag(models.Model):
@@ -74,22 +75,12 @@ class Handle(models.Model):
         return str(self.author)
 
 
-class PersonNote(models.Model):
+class PersonNote(TeamNote):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    text = models.TextField(_("note"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
 
 
 class Segment(models.Model):

@@ -231,13 +231,9 @@ class Message(Triaged):
         return self.text[:60]
 
 
-class Note(models.Model):
-    """An internal note on a conversation: the team reads it, the network never does."""
+class TeamNote(models.Model):
+    """A note the team writes for itself (the network never sees it): who, what, when."""
 
-    workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.CASCADE, related_name="inbox_notes"
-    )
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -247,10 +243,22 @@ class Note(models.Model):
     objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["created_at", "id"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Note(TeamNote):
+    """An internal note on a conversation: the team reads it, the network never does."""
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="inbox_notes"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+
+    class Meta:
+        ordering = ["created_at", "id"]
 
 
 class Presence(models.Model):
