@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.analytics import views
+from parvis.analytics import best_times_views, views
 
 app_name = "analytics"
 
@@ -14,5 +14,20 @@ urlpatterns = [
         "w/<slug:workspace>/analytics/channels/figures/",
         views.channel_figures,
         name="channel_figures",
+    ),
+    path(
+        "w/<slug:workspace>/analytics/best-times/",
+        best_times_views.best_times_page,
+        name="best_times",
+    ),
+    path(
+        "w/<slug:workspace>/analytics/best-times/queue/<int:channel_id>/",
+        best_times_views.queue_suggestion_fragment,
+        name="queue_suggestion",
+    ),
+    path(
+        "w/<slug:workspace>/analytics/best-times/queue/<int:channel_id>/use/",
+        best_times_views.queue_suggest,
+        name="queue_suggest",
     ),
 ]

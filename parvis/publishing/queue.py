@@ -8,7 +8,7 @@ channels. The slots' writes (add, remove, suggested times) are named actions;
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -178,12 +178,23 @@ def queue_slot_remove(*, slot: QueueSlot, acting_user: User | None) -> None:
 
 @transaction.atomic
 def queue_slots_suggest(
-    *, workspace: Workspace, channel: Channel, acting_user: User | None
+    *,
+    workspace: Workspace,
+    channel: Channel,
+    acting_user: User | None,
+    slots: Sequence[tuple[int, time]] = SUGGESTED_SLOTS,
 ) -> list[QueueSlot]:
-    """Give a channel the suggested times (``SUGGESTED_SLOTS``), keeping its own."""
+    """Give a channel suggested times, keeping its own.
+
+    ``slots`` (weekday, wall-clock time) default to ``SUGGESTED_SLOTS``; a layer
+    above publishing passes others (analytics' best times from the workspace's
+    history), so publishing never reads analytics.
+    """
+    if not slots:
+        raise ValueError("queue_slots_suggest needs at least one slot.")
     return [
         queue_slot_add(
             workspace=workspace, channel=channel, weekday=weekday, at=at, acting_user=acting_user
         )
-        for weekday, at in SUGGESTED_SLOTS
+        for weekday, at in slots
     ]

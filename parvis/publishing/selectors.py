@@ -190,3 +190,20 @@ def posts_by_remote_id(*, channel: Channel, remote_ids: list[str]) -> dict[str, 
         .values_list("remote_id", "post_id", "url")
     )
     return {remote_id: (post_id, url) for remote_id, post_id, url in rows}
+
+
+def published_posts_between(
+    *, workspace: Workspace, since: datetime, until: datetime, channel_ids: list[int] | None = None
+) -> list[tuple[int, str, datetime]]:
+    """(channel id, network id, publication time) of the workspace's posts published in
+    [since, until), oldest first: the posts themselves, not thread parts or first comments."""
+    published = Delivery.objects.in_workspace(workspace).filter(
+        position=0, state="published", published_at__gte=since, published_at__lt=until
+    )
+    if channel_ids is not None:
+        published = published.filter(channel_id__in=channel_ids)
+    return list(
+        published.exclude(remote_id="")
+        .order_by("published_at", "id")
+        .values_list("channel_id", "remote_id", "published_at")
+    )

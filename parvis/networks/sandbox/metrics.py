@@ -11,6 +11,7 @@ import math
 from datetime import datetime
 
 from parvis.networks.base import MetricSample
+from parvis.networks.sandbox.audience import plan_for_post
 from parvis.networks.sandbox.models import SandboxAccount, SandboxPost
 
 
@@ -33,6 +34,22 @@ def post_metrics(post: SandboxPost, account: SandboxAccount, now: datetime) -> l
     reactions = post.interactions.filter(created_at__lte=now)
     likes = reactions.filter(kind="reaction").count()
     comments = reactions.filter(kind="comment").count()
+    return _post_samples(post, account, now, likes, comments)
+
+
+def planned_post_metrics(
+    post: SandboxPost, account: SandboxAccount, now: datetime
+) -> list[MetricSample]:
+    """The figures the post would show at ``now`` had its audience's reactions been
+    written: for the demo's old history, whose comments must not flood the inbox."""
+    due = [r for r in plan_for_post(post) if r.at <= now]
+    likes = sum(1 for r in due if r.kind == "reaction")
+    return _post_samples(post, account, now, likes, len(due) - likes)
+
+
+def _post_samples(
+    post: SandboxPost, account: SandboxAccount, now: datetime, likes: int, comments: int
+) -> list[MetricSample]:
     hours = max(0.0, (now - post.published_at).total_seconds() / 3600)
     # Organic reach: a share of followers that saturates over the first day.
     organic = followers(account, now) * 0.08 * (1 - math.exp(-hours / 6))

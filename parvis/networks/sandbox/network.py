@@ -50,7 +50,7 @@ from parvis.networks.media_figures import (
     X_MEDIA_RULES,
 )
 from parvis.networks.sandbox import conditions
-from parvis.networks.sandbox.metrics import account_metrics, post_metrics
+from parvis.networks.sandbox.metrics import account_metrics, planned_post_metrics, post_metrics
 from parvis.networks.sandbox.models import (
     SandboxAccount,
     SandboxInteraction,
@@ -161,6 +161,17 @@ class SandboxNetwork(Network):
             defaults={"remote_id": secrets.token_hex(8)},
         )
         return self._result(post)
+
+    def history_metrics(
+        self, *, external_id: str, remote_ids: Sequence[str], at: datetime
+    ) -> list[MetricSample]:
+        """Old posts' figures as measured at ``at``, from their audience's plan (the
+        demo's history, whose reactions are not written: see ``planned_post_metrics``)."""
+        account = SandboxAccount.objects.get(external_id=external_id)
+        samples: list[MetricSample] = []
+        for post in account.posts.filter(remote_id__in=list(remote_ids)):
+            samples += planned_post_metrics(post, account, at)
+        return samples
 
     def interactions_now(self, *, external_id: str) -> InteractionPage:
         """The account's interactions so far, read synchronously: used by the demo."""
