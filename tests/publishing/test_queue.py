@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from parvis.accounts.roles import Role
 from parvis.publishing.models import Delivery, Post, PostStatus, QueueSlot
-from parvis.publishing.queue import QueueError, next_free_slot, queue_slot_add
+from parvis.publishing.queue import (
+    SUGGESTED_SLOTS,
+    QueueError,
+    next_free_slot,
+    queue_slot_add,
+    queue_slots_suggest,
+)
 from tests import factories
 from tests.publishing.test_delivery import sandbox_channel
 
@@ -285,3 +291,15 @@ def test_schedule_later_and_now_are_unchanged_by_the_queue(logged_in_client, wor
         },
     )
     assert Post.objects.get().scheduled_at == utc(year, 1, 6, 8, 0)
+
+
+def test_suggested_times_are_a_parameter_the_layers_above_fill_in(workspace):
+    x = sandbox_channel(workspace)
+    slots(x, (TUE, time(12, 30)))
+    added = queue_slots_suggest(workspace=workspace, channel=x, acting_user=None)
+    assert {(s.weekday, s.time) for s in added} == set(SUGGESTED_SLOTS)
+    best = [(SUN, time(19)), (TUE, time(12, 30))]  # e.g. analytics' best times
+    queue_slots_suggest(workspace=workspace, channel=x, acting_user=None, slots=best)
+    assert QueueSlot.objects.filter(channel=x).count() == 4  # nothing twice, its own kept
+    with pytest.raises(ValueError):
+        queue_slots_suggest(workspace=workspace, channel=x, acting_user=None, slots=[])
