@@ -109,10 +109,6 @@ class Heatmap:
     def enough(self) -> bool:
         return self.measured >= self.min_posts and bool(self.ranked)
 
-    @property
-    def best_rate(self) -> float:
-        return max((cell.rate or 0 for row in self.rows for cell in row), default=0)
-
     def top(self, count: int = 5) -> list[Cell]:
         return self.ranked[:count] if self.enough else []
 

@@ -45,15 +45,25 @@ def _percent(rate: float) -> str:
     return formats.number_format(rate * 100, decimal_pos=1) + " %"
 
 
+def _level(rate: float | None, lowest: float, highest: float) -> int:
+    """1 (the grid's lowest rate) .. LEVELS (its highest); 0 for a cell without a rate."""
+    if rate is None:
+        return 0
+    if highest <= lowest:
+        return LEVELS
+    return 1 + round((rate - lowest) / (highest - lowest) * (LEVELS - 1))
+
+
 def _shown(heatmap: Heatmap) -> list[tuple[str, list[ShownCell]]]:
-    best = heatmap.best_rate or 1
+    rates = [cell.rate for cell in heatmap.ranked if cell.rate is not None]
+    lowest, highest = min(rates, default=0), max(rates, default=0)
     return [
         (
             WEEKDAYS[day],
             [
                 ShownCell(
                     cell,
-                    max(1, round(cell.rate / best * LEVELS)) if cell.rate is not None else 0,
+                    _level(cell.rate, lowest, highest),
                     _percent(cell.rate) if cell.rate is not None else "",
                 )
                 for cell in row
