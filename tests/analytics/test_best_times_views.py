@@ -89,6 +89,16 @@ def test_the_channel_and_period_filters(logged_in_client, utc_workspace):
     assert b"History used: 12 posts" in html  # not its channel: every channel, 180 days
 
 
+def test_the_page_speaks_french(logged_in_client, utc_workspace, user):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    logged_in_client.cookies.load({"django_language": "fr"})
+    html = logged_in_client.get(page_url(utc_workspace)).content.decode()
+    assert "Meilleurs moments pour publier" in html
+    assert "Pas encore assez d'historique." in html
+    assert "Historique utilisé : 0 publication parue du" in html
+
+
 def suggestion_url(workspace, channel, use=False) -> str:
     name = "analytics:queue_suggest" if use else "analytics:queue_suggestion"
     return reverse(name, kwargs={"workspace": workspace.slug, "channel_id": channel.pk})
