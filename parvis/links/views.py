@@ -153,8 +153,8 @@ def bio_edit(request: HttpRequest, bio_link_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @workspace_view("link.manage")
+@require_POST
 def bio_move(request: HttpRequest, bio_link_id: int) -> HttpResponse:
     bio_link = selectors.bio_link_of_or_404(workspace=request.workspace, bio_link_id=bio_link_id)
     actions.bio_link_move(
@@ -163,8 +163,8 @@ def bio_move(request: HttpRequest, bio_link_id: int) -> HttpResponse:
     return redirect("links:bio_settings", workspace=request.workspace.slug)
 
 
-@require_POST
 @workspace_view("link.manage")
+@require_POST
 def bio_delete(request: HttpRequest, bio_link_id: int) -> HttpResponse:
     bio_link = selectors.bio_link_of_or_404(workspace=request.workspace, bio_link_id=bio_link_id)
     actions.bio_link_delete(bio_link=bio_link, acting_user=request.user)

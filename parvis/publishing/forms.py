@@ -305,6 +305,10 @@ class ComposeForm(forms.Form):
             preview_of(channel=c, text=text, adapted=own) for c, text, own in self.channel_texts()
         ]
 
+    @property
+    def utm_fields(self) -> list[forms.BoundField]:
+        return [self["utm_source"], self["utm_medium"], self["utm_campaign"]]
+
     def link_tracking(self) -> LinkTracking | None:
         """The traffic-link choices written, or None when the form did not show them."""
         if not self.cleaned_data.get("link_tracking_shown"):

@@ -77,9 +77,7 @@ def test_a_changed_utm_choice_reaches_a_scheduled_delivery_with_the_same_code(wo
     post_schedule(post=post, at=timezone.now(), channels=[x], acting_user=None)
     post.refresh_from_db()
     code = ShortLink.objects.get().code
-    post_set_link_tracking(
-        post=post, tracking=LinkTracking(utm_campaign="hiver"), acting_user=None
-    )
+    post_set_link_tracking(post=post, tracking=LinkTracking(utm_campaign="hiver"), acting_user=None)
     link = ShortLink.objects.get()
     assert (link.code, link.destination) == (
         code,

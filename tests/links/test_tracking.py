@@ -63,9 +63,7 @@ def test_the_composer_values_replace_the_automatic_ones_or_turn_them_off(workspa
     off = LinkTracking(shorten_links=False, utm_enabled=False)
     post_set_link_tracking(post=post, tracking=off, acting_user=None)
     assert tracking_for(post=post, channel=channel) == Tracking(shorten=False)
-    (delivery,) = post_schedule(
-        post=post, at=post.created_at, channels=[channel], acting_user=None
-    )
+    (delivery,) = post_schedule(post=post, at=post.created_at, channels=[channel], acting_user=None)
     assert Delivery.objects.get(pk=delivery.pk).text == f"Galettes {SHOP}"
     assert not ShortLink.objects.exists()
 
@@ -73,9 +71,7 @@ def test_the_composer_values_replace_the_automatic_ones_or_turn_them_off(workspa
 def test_utm_without_shortening_puts_the_parameters_in_the_address(workspace):
     channel = factories.make_sandbox_channel(workspace, "sandbox_x")
     post = Post.objects.create(workspace=workspace, text=f"Galettes {SHOP}")
-    post_set_link_tracking(
-        post=post, tracking=LinkTracking(shorten_links=False), acting_user=None
-    )
+    post_set_link_tracking(post=post, tracking=LinkTracking(shorten_links=False), acting_user=None)
     (delivery,) = post_schedule(post=post, at=post.created_at, channels=[channel], acting_user=None)
     delivery.refresh_from_db()
     assert delivery.text == f"Galettes {SHOP}?utm_source=x&utm_medium=social"

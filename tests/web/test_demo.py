@@ -4,6 +4,7 @@ import pytest
 
 from parvis.accounts.models import User, Workspace
 from parvis.inbox.threads import Conversation
+from parvis.links.models import ShortLink
 from parvis.publishing.models import Post, PostStatus
 from parvis.web.demo import DEMO_EMAIL, demo_load
 
@@ -83,10 +84,14 @@ def test_demo_shows_a_coming_post_with_a_link_a_thread_and_a_first_comment(data_
         ("sandbox_x", "thread"),
         ("sandbox_x", "thread"),
     ]
+    # Its link goes out as each channel's short link: a card on Facebook; in the text on X.
     on_facebook = Delivery.objects.get(post=post, position=0, channel__network="sandbox_facebook")
-    assert on_facebook.link == post.link  # a card on Facebook; in the text on X
+    short = ShortLink.objects.get(post=post, channel=on_facebook.channel, original_url=post.link)
+    assert on_facebook.link == short.short_url
     on_x = Delivery.objects.get(post=post, position=0, channel__network="sandbox_x")
-    assert on_x.text.endswith(post.link) and on_x.link == ""
+    short = ShortLink.objects.get(post=post, channel=on_x.channel, original_url=post.link)
+    assert on_x.text.endswith(short.short_url) and on_x.link == ""
+    assert short.destination.startswith(post.link + "?utm_source=x&utm_medium=social")
 
 
 @pytest.mark.django_db
