@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from parvis.accounts.models import User, Workspace
@@ -121,18 +121,23 @@ def links_for_delivery(
 
 
 def clicks_store(*, clicks: list[tuple[int, int, datetime, str, bool]]) -> int:
-    """Store clicks (link id, workspace id, time, referrer host, robot?) in one insert."""
+    """Store clicks (link id, workspace id, time, referrer host, robot?) in one
+    statement: a plain multi-row INSERT, without building model instances (the
+    redirect's batches come here)."""
+    if not clicks:
+        return 0
+    adapt = connection.ops.adapt_datetimefield_value
     rows = [
-        Click(
-            link_id=link_id,
-            workspace_id=workspace_id,
-            clicked_at=at,
-            referrer_host=host[:200],
-            is_bot=is_bot,
-        )
+        (link_id, workspace_id, adapt(at), host[:200], is_bot)
         for link_id, workspace_id, at, host, is_bot in clicks
     ]
-    Click.objects.bulk_create(rows, batch_size=500)
+    table = connection.ops.quote_name(Click._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (link_id, workspace_id, clicked_at, referrer_host, is_bot) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            rows,
+        )
     return len(rows)
 
 

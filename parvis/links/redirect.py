@@ -39,7 +39,6 @@ ROBOT = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebot|embedly|whatsapp|"
     r"telegram|skypeuri|vkshare|pinterest|quora link|bitlybot|curl|wget|python-|"
     r"httpclient|okhttp|go-http|headless|lighthouse|monitor",
-    re.IGNORECASE,
 )
 CACHE_LIMIT = 10_000
 
@@ -49,7 +48,7 @@ _cache: dict[str, tuple[int, int, str, float]] = {}
 def is_robot(*, user_agent: str, method: str) -> bool:
     """A visit that is probably not a person: no user agent, a HEAD request (link
     checkers), or a user agent naming a preview fetcher or crawler."""
-    return method == "HEAD" or not user_agent.strip() or bool(ROBOT.search(user_agent))
+    return method == "HEAD" or not user_agent.strip() or bool(ROBOT.search(user_agent.lower()))
 
 
 def referrer_host(referrer: str) -> str:
