@@ -73,7 +73,7 @@ def tracked(*, post: Post, channel: Channel, text: str, link: str) -> tuple[str,
     """(text, link) as they go out on ``channel``: every address with its UTM values
     and, unless turned off, replaced by its short link (one per post x channel x
     address, reused when the delivery is prepared again)."""
-    return links_for_delivery(
+    sent_text, sent_link = links_for_delivery(
         workspace=post.workspace,
         post_id=post.pk,
         channel_id=channel.pk,
@@ -82,3 +82,15 @@ def tracked(*, post: Post, channel: Channel, text: str, link: str) -> tuple[str,
         link=link.strip(),
         tracking=tracking_for(post=post, channel=channel),
     )
+    if _longer_than_allowed(sent_text, text, channel):
+        return text, link  # the composer checked the text as written: send it so
+    return sent_text, sent_link
+
+
+def _longer_than_allowed(sent: str, written: str, channel: Channel) -> bool:
+    """True where the network counts links as written and the tracked text passes
+    its limit when the text as written did not (a short address made longer)."""
+    rules = registry.get(channel.network).text_rules
+    if rules.url_length is not None or rules.counting != "characters":
+        return False
+    return len(sent) > rules.max_length >= len(written)

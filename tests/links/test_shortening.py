@@ -106,3 +106,11 @@ def test_thread_parts_send_short_links_too(workspace):
     part = Delivery.objects.get(position=1)
     bread = ShortLink.objects.get(original_url=BREAD)
     assert part.text == f"Et le pain : {bread.short_url}"
+
+
+def test_a_text_the_short_links_would_push_over_the_limit_goes_as_written(workspace):
+    instagram = factories.make_sandbox_channel(workspace, "sandbox_instagram")
+    text = "a" * (2_200 - len(" https://a.fr")) + " https://a.fr"  # exactly Instagram's limit
+    post = _post(workspace, [instagram], text=text)
+    post_schedule(post=post, at=timezone.now(), channels=[instagram], acting_user=None)
+    assert Delivery.objects.get().text == text
