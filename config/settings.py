@@ -61,6 +61,15 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PARVIS_BASE_URL = env_str("PARVIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Short links (parvis/links): the address they start with (a shorter host of its own may
+# point at this server: every /l/<code> path is answered), how long a server process
+# remembers a code, and how clicks are written (in batches; 0 ms: each click at once).
+PARVIS_SHORT_LINK_BASE_URL = env_str("PARVIS_SHORT_LINK_BASE_URL", PARVIS_BASE_URL + "/l/")
+if not PARVIS_SHORT_LINK_BASE_URL.endswith("/"):
+    PARVIS_SHORT_LINK_BASE_URL += "/"
+PARVIS_SHORT_LINK_CACHE_SECONDS = env_int("PARVIS_SHORT_LINK_CACHE_SECONDS", 60)
+PARVIS_CLICK_FLUSH_SECONDS = env_int("PARVIS_CLICK_FLUSH_MS", 0 if RUNNING_TESTS else 1000) / 1000
+PARVIS_CLICK_BATCH = env_int("PARVIS_CLICK_BATCH", 200)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -82,6 +91,7 @@ INSTALLED_APPS = [
     "parvis.notifications",
     "parvis.publishing",
     "parvis.strategy",
+    "parvis.links",
     "parvis.analytics",
     "parvis.inbox",
     "parvis.community",
@@ -90,6 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Short links answer here, before sessions, CSRF and the rest (see parvis/links/redirect.py).
+    "parvis.links.redirect.ShortLinkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

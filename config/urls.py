@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("parvis.channels.urls")),
     path("", include("parvis.publishing.urls")),
     path("", include("parvis.strategy.urls")),
+    path("", include("parvis.links.urls")),
     path("", include("parvis.analytics.urls")),
     path("", include("parvis.notifications.urls")),
     path("", include("parvis.inbox.urls")),

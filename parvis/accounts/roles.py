@@ -36,6 +36,7 @@ _EDIT = _CONTRIBUTE | {
     "community.edit",  # tag, note, merge and separate people; keep segments
     "campaign.manage",  # create, edit, archive campaigns (everyone reads them)
     "snippet.manage",
+    "link.manage",  # the link-in-bio page's links
     "media.delete",
 }
 _ADMIN = _EDIT | {

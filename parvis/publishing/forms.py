@@ -14,6 +14,7 @@ from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
 from parvis.networks import registry
 from parvis.networks.base import TextMeasure
+from parvis.publishing.link_tracking import LinkTracking
 from parvis.publishing.media import MediaChoice, media_by_ids, media_items, post_media_choice
 from parvis.publishing.models import Post, QueueSlot, Snippet, SnippetKind
 from parvis.publishing.outgoing import link_left_out, text_and_link
@@ -61,6 +62,25 @@ class ComposeForm(forms.Form):
             "Published under the post, as the channel's own comment, on the networks that "
             "allow it (Facebook, Instagram)."
         ),
+    )
+    # Traffic links: applied only when the composer showed them (``link_tracking_shown``),
+    # so a form posted without these boxes keeps the post's choices.
+    link_tracking_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    shorten_links = forms.BooleanField(
+        label=_("Shorten links and count their clicks"), required=False, initial=True
+    )
+    utm_enabled = forms.BooleanField(label=_("Add UTM parameters"), required=False, initial=True)
+    utm_source = forms.CharField(
+        label="utm_source", required=False, max_length=100, help_text=_("Empty: the network.")
+    )
+    utm_medium = forms.CharField(
+        label="utm_medium", required=False, max_length=100, initial="social"
+    )
+    utm_campaign = forms.CharField(
+        label="utm_campaign",
+        required=False,
+        max_length=100,
+        help_text=_("Empty: the post's campaign, written as a slug (none without a campaign)."),
     )
     when = forms.ChoiceField(
         label=_("When"),
@@ -113,6 +133,11 @@ class ComposeForm(forms.Form):
                 "repeat": post.repeat_every_days or "",
                 "repeat_until": post.repeat_until,
                 "campaign": post.campaign_id,
+                "shorten_links": post.shorten_links,
+                "utm_enabled": post.utm_enabled,
+                "utm_source": post.utm_source,
+                "utm_medium": post.utm_medium,
+                "utm_campaign": post.utm_campaign,
             }
         super().__init__(*args, **kwargs)
         self.workspace = workspace
@@ -279,6 +304,22 @@ class ComposeForm(forms.Form):
         return [
             preview_of(channel=c, text=text, adapted=own) for c, text, own in self.channel_texts()
         ]
+
+    @property
+    def utm_fields(self) -> list[forms.BoundField]:
+        return [self["utm_source"], self["utm_medium"], self["utm_campaign"]]
+
+    def link_tracking(self) -> LinkTracking | None:
+        """The traffic-link choices written, or None when the form did not show them."""
+        if not self.cleaned_data.get("link_tracking_shown"):
+            return None
+        return LinkTracking(
+            shorten_links=self.cleaned_data["shorten_links"],
+            utm_enabled=self.cleaned_data["utm_enabled"],
+            utm_source=self.cleaned_data["utm_source"].strip(),
+            utm_medium=self.cleaned_data["utm_medium"].strip(),
+            utm_campaign=self.cleaned_data["utm_campaign"].strip(),
+        )
 
     def _link(self) -> str:
         """The link as it will be sent: the cleaned one, or nothing while it is not valid."""

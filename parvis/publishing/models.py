@@ -59,6 +59,13 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="posts",
     )
+    # Traffic links (see outgoing.py): each address goes out as the channel's short link
+    # carrying UTM parameters; empty source: the network; empty campaign: the campaign's name.
+    shorten_links = models.BooleanField(_("shorten links"), default=True)
+    utm_enabled = models.BooleanField(_("add UTM parameters"), default=True)
+    utm_source = models.CharField(_("utm_source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("utm_medium"), max_length=100, default="social", blank=True)
+    utm_campaign = models.CharField(_("utm_campaign"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Evergreen posts (see recurrence.py): once published, a copy is scheduled

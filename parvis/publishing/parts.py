@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from parvis.networks import registry
 from parvis.publishing import models
-from parvis.publishing.outgoing import text_and_link
+from parvis.publishing.outgoing import text_and_link, tracked
 
 if TYPE_CHECKING:
     from parvis.publishing.models import Delivery, Post
@@ -24,9 +24,8 @@ def delivery_prepare(*, post: Post, delivery: Delivery, at: datetime) -> None:
     that follow it. Used when a post is scheduled and when a recurring post repeats."""
     channel = delivery.channel
     delivery.next_attempt_at = at
-    delivery.text, delivery.link = text_and_link(
-        text=post.text_for(channel.pk), link=post.link, channel=channel
-    )
+    text, link = text_and_link(text=post.text_for(channel.pk), link=post.link, channel=channel)
+    delivery.text, delivery.link = tracked(post=post, channel=channel, text=text, link=link)
     delivery.media = [asset.pk for asset in post.media_for(channel.pk)]
     delivery.save(update_fields=["next_attempt_at", "text", "link", "media"])
     deliveries_plan_parts(post=post, main=delivery, at=at)
@@ -52,7 +51,7 @@ def deliveries_plan_parts(*, post: Post, main: Delivery, at: datetime) -> None:
             position=position,
             # A thread continues from its last part; a comment goes under the post.
             follows=previous if part == models.DeliveryPart.THREAD else main,
-            text=text,
+            text=tracked(post=post, channel=main.channel, text=text, link="")[0],
             state="waiting",
             next_attempt_at=at,
         )

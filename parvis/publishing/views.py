@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.channels.models import Channel
 from parvis.channels.selectors import channel_label
+from parvis.links.selectors import post_links
 from parvis.publishing import actions, media, queue, recurrence, selectors, snippets
 from parvis.publishing.forms import ComposeForm, QueueSlotForm, ReviewForm
+from parvis.publishing.link_tracking import post_set_link_tracking
 from parvis.publishing.media_views import media_panel_context
 from parvis.publishing.models import Post, PostStatus, QueueSlot, SnippetKind
 
@@ -93,14 +95,23 @@ def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, c
     }
     _save_alts(request, form)
     if draft is not None:  # autosaved while being written: that draft becomes the post
-        return actions.post_update(post=draft, acting=request.membership, **written)
-    return actions.post_draft(
-        workspace=request.workspace,
-        acting_user=request.user,
-        repeat_every_days=form.cleaned_data["repeat"],
-        repeat_until=form.cleaned_data["repeat_until"],
-        **written,
-    )
+        post = actions.post_update(post=draft, acting=request.membership, **written)
+    else:
+        post = actions.post_draft(
+            workspace=request.workspace,
+            acting_user=request.user,
+            repeat_every_days=form.cleaned_data["repeat"],
+            repeat_until=form.cleaned_data["repeat_until"],
+            **written,
+        )
+    _set_link_tracking(request, form, post)
+    return post
+
+
+def _set_link_tracking(request: HttpRequest, form: ComposeForm, post: Post) -> None:
+    tracking = form.link_tracking()
+    if tracking is not None:
+        post_set_link_tracking(post=post, tracking=tracking, acting_user=request.user)
 
 
 def _after_compose(request: HttpRequest, post: Post, action: str, form: ComposeForm):
@@ -227,6 +238,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             and (post.created_by_id == request.user.pk or membership.can("post.schedule")),
             "previous_occurrence": previous,
             "next_occurrence": following,
+            "short_links": post_links(workspace=request.workspace, post_id=post.pk),
             "can_stop_repeating": bool(post.repeat_every_days) and membership.can("post.schedule"),
             "can_unschedule": post.status == PostStatus.SCHEDULED
             and post.is_editable
@@ -248,6 +260,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             at = timezone.now()  # "publish now" on a scheduled post
         try:
             _save_alts(request, form)
+            _set_link_tracking(request, form, post)
             actions.post_update(
                 post=post,
                 text=form.cleaned_data["text"],

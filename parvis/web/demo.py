@@ -38,7 +38,9 @@ from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
+from parvis.publishing.outgoing import text_and_link, tracked
 from parvis.web.demo_best_times import demo_posting_history
+from parvis.web.demo_links import demo_bio, demo_link_for, demo_post_clicks
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -147,7 +149,11 @@ def _sample_posts(workspace: Workspace, user: User) -> None:
         moment = datetime.combine(today + timedelta(days=offset), time(hour, minute), tzinfo=zone)
         chosen = [channels[n] for n in (_LETTER_TO_NETWORK[x] for x in letters) if n in channels]
         post = Post.objects.create(
-            workspace=workspace, text=text, scheduled_at=moment, created_by=user
+            workspace=workspace,
+            text=text,
+            link=demo_link_for(text) if moment < now else "",
+            scheduled_at=moment,
+            created_by=user,
         )
         if text.startswith("Brouillon"):
             post.channels.set(chosen)
@@ -274,10 +280,15 @@ def _thread_example(workspace: Workspace, user: User) -> None:
 def _published_in_the_past(post: Post, channels: list, moment: datetime) -> None:
     post.channels.set(channels)
     for channel in channels:
-        delivery = Delivery(workspace=post.workspace, post=post, channel=channel)
+        # What it sent: its link as the channel's short link, as a scheduled post would.
+        text, link = text_and_link(text=post.text, link=post.link, channel=channel)
+        text, link = tracked(post=post, channel=channel, text=text, link=link)
+        delivery = Delivery(
+            workspace=post.workspace, post=post, channel=channel, text=text, link=link
+        )
         result = registry.get(channel.network).ensure_post(
             external_id=channel.external_id,
-            text=post.text,
+            text=text,
             published_at=moment,
         )
         delivery.state = "published"
@@ -322,6 +333,9 @@ def demo_load() -> DemoLogin:
     _conversations(workspace, user)
     _community(workspace, user)
     demo_posting_history(workspace, user)
+    families = {c.pk: registry.get(c.network).display.family for c in workspace.channels.all()}
+    demo_post_clicks(workspace=workspace, family_of=families)
+    demo_bio(workspace=workspace, user=user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

@@ -25,6 +25,6 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("inbox", _("Inbox"), "inbox", "inbox:list"),
     NavItem("community", _("Community"), "people", "community:list"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),
-    NavItem("links", _("Links"), "link-45deg", "web:links"),
+    NavItem("links", _("Links"), "link-45deg", "links:list"),
     NavItem("settings", _("Settings"), "gear", "web:settings"),
 )

@@ -15,6 +15,5 @@ urlpatterns = [
         name="calendar_move",
     ),
     path("w/<slug:workspace>/analytics/", views.not_built, {"area": "analytics"}, name="analytics"),
-    path("w/<slug:workspace>/links/", views.not_built, {"area": "links"}, name="links"),
     path("w/<slug:workspace>/settings/", views.settings_home, name="settings"),
 ]

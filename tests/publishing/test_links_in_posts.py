@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parvis.engine.runner import run_once
+from parvis.links.models import ShortLink
 from parvis.networks.sandbox.models import SandboxPost
 from parvis.publishing.models import Delivery, Post
 from parvis.publishing.outgoing import link_left_out, text_and_link
@@ -47,8 +48,15 @@ def test_a_scheduled_link_goes_out_as_a_card_or_in_the_text(logged_in_client, wo
     run_once(Delivery)
     on_x = SandboxPost.objects.get(account__network_key="sandbox_x")
     on_facebook = SandboxPost.objects.get(account__network_key="sandbox_facebook")
-    assert (on_x.text, on_x.link) == (f"Les galettes sont là\n\n{LINK}", "")
-    assert (on_facebook.text, on_facebook.link) == ("Les galettes sont là", LINK)
+    # Each channel sends its own short link (see tests/links), leading to the link with UTM.
+    short_x = ShortLink.objects.get(channel=x, original_url=LINK)
+    short_facebook = ShortLink.objects.get(channel=facebook, original_url=LINK)
+    assert (on_x.text, on_x.link) == (f"Les galettes sont là\n\n{short_x.short_url}", "")
+    assert (on_facebook.text, on_facebook.link) == (
+        "Les galettes sont là",
+        short_facebook.short_url,
+    )
+    assert short_facebook.destination == f"{LINK}?utm_source=facebook&utm_medium=social"
     page = logged_in_client.get(f"/sandbox/sandbox_facebook/{on_facebook.remote_id}/")
     assert 'data-testid="sandbox-link-card"' in page.content.decode()
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parvis.engine.runner import run_once
+from parvis.links.models import ShortLink
 from parvis.publishing import actions
 from parvis.publishing.media import MediaChoice
 from parvis.publishing.models import Delivery, Post, PostStatus
@@ -208,5 +209,7 @@ def test_the_next_occurrence_keeps_the_media_link_and_thread(workspace, user):
     assert following.link == post.link and following.thread_parts == ["2/ La suite"]
     main = {d.channel_id: d for d in Delivery.objects.filter(post=following, position=0)}
     assert main[instagram.pk].media == [photo.pk]  # Instagram needs its image again
-    assert main[x.pk].media == [other.pk] and main[x.pk].text.endswith(post.link)
+    # The repeat is a post of its own: its link goes out as its own short link on X.
+    short = ShortLink.objects.get(post=following, channel=x, original_url=post.link)
+    assert main[x.pk].media == [other.pk] and main[x.pk].text.endswith(short.short_url)
     assert Delivery.objects.filter(post=following, position=1, state="waiting").count() == 1

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
 from parvis.inbox.threads import Conversation
-from parvis.publishing.models import Post, PostStatus
-from parvis.web.demo import DEMO_EMAIL, demo_load
+from parvis.links.models import Click, ShortLink
+from parvis.links.selectors import clicks_total
+from parvis.publishing.models import Delivery, Post, PostStatus
+from parvis.web.demo import DEMO_EMAIL, DEMO_THREAD, demo_load
 
 
 @pytest.fixture
@@ -75,7 +80,7 @@ def test_demo_shows_a_coming_post_with_a_link_a_thread_and_a_first_comment(data_
     from parvis.publishing.models import Delivery
 
     demo_load()
-    post = Post.objects.exclude(link="").get()
+    post = Post.objects.get(text=DEMO_THREAD[1])
     assert post.status == PostStatus.SCHEDULED and len(post.thread_parts) == 2
     parts = Delivery.objects.filter(post=post, position__gt=0)
     assert sorted(parts.values_list("channel__network", "part")) == [
@@ -83,10 +88,14 @@ def test_demo_shows_a_coming_post_with_a_link_a_thread_and_a_first_comment(data_
         ("sandbox_x", "thread"),
         ("sandbox_x", "thread"),
     ]
+    # Its link goes out as each channel's short link: a card on Facebook; in the text on X.
     on_facebook = Delivery.objects.get(post=post, position=0, channel__network="sandbox_facebook")
-    assert on_facebook.link == post.link  # a card on Facebook; in the text on X
+    short = ShortLink.objects.get(post=post, channel=on_facebook.channel, original_url=post.link)
+    assert on_facebook.link == short.short_url
     on_x = Delivery.objects.get(post=post, position=0, channel__network="sandbox_x")
-    assert on_x.text.endswith(post.link) and on_x.link == ""
+    short = ShortLink.objects.get(post=post, channel=on_x.channel, original_url=post.link)
+    assert on_x.text.endswith(short.short_url) and on_x.link == ""
+    assert short.destination.startswith(post.link + "?utm_source=x&utm_medium=social")
 
 
 @pytest.mark.django_db
@@ -100,3 +109,22 @@ def test_demo_inbox_holds_the_sandbox_audiences_comments_mentions_and_messages(d
     count = conversations.count()
     demo_load()
     assert Conversation.objects.in_workspace(workspace).count() == count
+
+
+@pytest.mark.django_db
+def test_demo_posts_carry_short_links_with_clicks_and_a_bio_page(data_dir, client):
+    demo_load()
+    workspace = Workspace.objects.get(slug="la-mie-doree")
+    today = timezone.localdate()
+    total = clicks_total(workspace=workspace, start=today - timedelta(days=30), end=today)
+    assert total > 50
+    published = Post.objects.filter(workspace=workspace, status=PostStatus.PUBLISHED)
+    linked = published.exclude(link="")
+    assert linked.count() >= 3
+    sent = Delivery.objects.filter(post__in=linked, channel__network="sandbox_x").first()
+    assert "/l/" in sent.text
+    assert Click.objects.filter(workspace=workspace, is_bot=True).exists()
+    page = client.get(f"/bio/{workspace.slug}/").content.decode()
+    assert "Commander en ligne" in page
+    demo_load()  # loading again adds nothing
+    assert clicks_total(workspace=workspace, start=today - timedelta(days=30), end=today) == total

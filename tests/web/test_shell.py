@@ -33,7 +33,7 @@ def test_every_navigation_entry_answers(logged_in_client, workspace):
 
 @pytest.mark.django_db
 def test_unbuilt_area_says_so_plainly(logged_in_client, workspace):
-    response = logged_in_client.get(reverse("web:links", kwargs={"workspace": workspace.slug}))
+    response = logged_in_client.get(reverse("web:analytics", kwargs={"workspace": workspace.slug}))
     assert b'data-testid="not-built"' in response.content
 
 
