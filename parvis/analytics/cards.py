@@ -52,7 +52,7 @@ class Card:
 
     @property
     def delta_text(self) -> str:
-        """ "+12 (+4.0%)", "−3 s": the change since the previous period."""
+        """The change since the previous period: "+12 (+4.0 %)", a minus sign for less."""
         if self.delta is None:
             return NO_FIGURE
         sign = "+" if self.delta > 0 else "\u2212" if self.delta < 0 else "\u00b1"
