@@ -38,6 +38,7 @@ from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
+from parvis.web.demo_figures import figures_history
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -319,6 +320,7 @@ def demo_load() -> DemoLogin:
     _post_in_review(workspace)
     _thread_example(workspace, user)
     _conversations(workspace, user)
+    figures_history(workspace)
     _community(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(

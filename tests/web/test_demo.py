@@ -100,3 +100,27 @@ def test_demo_inbox_holds_the_sandbox_audiences_comments_mentions_and_messages(d
     count = conversations.count()
     demo_load()
     assert Conversation.objects.in_workspace(workspace).count() == count
+
+
+@pytest.mark.django_db
+def test_demo_dashboards_show_weeks_of_sandbox_figures(data_dir):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parvis.analytics.dashboards import Scope, dashboard
+    from parvis.analytics.models import MetricSnapshot
+    from parvis.inbox.responsiveness import Period
+
+    demo_load()
+    workspace = Workspace.objects.get(slug="la-mie-doree")
+    written = MetricSnapshot.objects.in_workspace(workspace).count()
+    today = timezone.localdate()
+    board = dashboard(scope=Scope(workspace), period=Period(today - timedelta(days=27), today))
+    assert board.measured
+    assert board.current.followers and board.current.follower_growth > 0
+    assert board.current.engagements > 0 and board.current.reach > 0
+    assert board.previous.followers  # the weeks before are there to compare with
+    assert len(board.top_posts) >= 3
+    demo_load()  # loaded once: running the demo again adds no history
+    assert MetricSnapshot.objects.in_workspace(workspace).count() == written
