@@ -74,10 +74,10 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
 class Totals:
     """One period's figures."""
 
-    views: float = 0.0
-    reach: float = 0.0
-    engagements: float = 0.0
-    clicks: float = 0.0
+    views: float | None = None  # None: no network gives it in this scope
+    reach: float | None = None
+    engagements: float | None = None
+    clicks: float | None = None
     followers: float | None = None  # at the end of the period
     followers_before: float | None = None  # at the end of the day before it began
     short_link_clicks: int | None = None  # None: not counted (no links app)
@@ -271,7 +271,13 @@ def _followers(scope: Scope, channel_ids: set[int], first: date, last: date):
 
 
 def _totals(scope, period: Period, gains, followers, link_clicks) -> Totals:
-    def total(name: str) -> float:
+    given = {name for _day, name in gains}
+
+    def total(name: str) -> float | None:
+        """The period's gain; None when no network gives this figure here (the
+        Sandbox and Instagram give no clicks: not zero clicks, unknown)."""
+        if name not in given:
+            return None
         return sum(
             value
             for (day, n), value in gains.items()

@@ -64,6 +64,9 @@ def test_the_overview_compares_with_the_previous_period_and_explains(
     growth = card(html, "follower_growth")
     assert ">100<" in growth
     assert 'data-testid="card-response_rate"' in html  # from the inbox's figures
+    # No network here counts clicks: unknown, not zero.
+    assert '"value">\u2013<' in card(html, "clicks")
+    assert '"value">\u2013<' in card(html, "click_through_rate")
     assert 'data-testid="top-posts"' in html and "Croissants tout chauds" in html
     # Charts carry their figures as JSON and as a table.
     assert 'id="chart-engagements" type="application/json"' in html

@@ -39,6 +39,7 @@ def test_the_standard_rates_follow_their_definitions():
 
 def test_rates_with_nothing_to_divide_by_are_unknown_not_zero():
     totals = Totals()
+    assert Totals(views=0, clicks=0).click_through_rate is None
     assert totals.engagement_rate_reach is None
     assert totals.follower_growth is None and totals.follower_growth_rate is None
     assert totals.click_through_rate is None
@@ -108,13 +109,13 @@ def test_one_channel_one_campaign_one_post(workspace, two_channels):
 def test_figures_of_another_workspace_never_show(workspace, two_channels, user):
     other = factories.make_workspace("Autre", owner=user)
     board = dashboard(scope=Scope(other), period=last_days(7))
-    assert board.current.engagements == 0 and board.current.followers is None
+    assert board.current.engagements is None and board.current.followers is None
     assert board.top_posts == () and not board.measured
     foreign = dashboard(scope=Scope(other, post_id=two_channels["new"].pk), period=last_days(7))
-    assert foreign.current.engagements == 0 and not foreign.measured
+    assert foreign.current.engagements is None and not foreign.measured
 
 
 def test_a_campaign_without_published_posts_has_no_figures(workspace, two_channels):
     empty = Campaign.objects.create(workspace=workspace, name="Vide", starts_on=today())
     board = dashboard(scope=Scope(workspace, campaign_id=empty.pk), period=last_days(7))
-    assert board.current.engagements == 0 and board.top_posts == () and not board.measured
+    assert board.current.engagements is None and board.top_posts == () and not board.measured

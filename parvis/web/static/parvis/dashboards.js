@@ -25,6 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
         ],
       },
       options: {
+        locale: document.documentElement.lang || undefined,
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
