@@ -10,7 +10,7 @@ def test_the_overview_draws_its_charts_from_the_demo_figures(logged_in_page, liv
     refused: list[str] = []
     page.on("console", lambda message: message.type == "error" and refused.append(message.text))
     page.goto(f"{live_server.url}/w/{demo.workspace_slug}/analytics/")
-    expect(page.get_by_test_id("card-followers").get_by_test_id("value")).not_to_have_text("–")
+    expect(page.get_by_test_id("card-followers").get_by_test_id("value")).not_to_have_text("\u2013")
     canvas = page.locator("canvas[data-chart='chart-engagements']")
     expect(canvas).to_be_visible()
     # Chart.js has drawn: the canvas holds pixels that are not blank.
