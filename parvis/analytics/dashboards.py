@@ -218,23 +218,20 @@ def _gains(
         )
         if scope.channel_id is not None:
             rows = rows.filter(channel_id=scope.channel_id)
-        for row in rows.values("day", "name").annotate(total=Sum("gain")):
-            totals[(row["day"], row["name"])] += row["total"]
+    elif not objects:
         return totals
-    if not objects:
-        return totals
-    rows = MetricDay.objects.in_workspace(scope.workspace).filter(
-        day__gte=first,
-        day__lte=last,
-        name__in=POST_NAMES,
-        channel_id__in={c for c, _r in objects},
-        remote_id__in={r for _c, r in objects},
-    )
-    for channel_id, remote_id, day, name, gain in rows.values_list(
-        "channel_id", "remote_id", "day", "name", "gain"
-    ):
-        if (channel_id, remote_id) in objects:
-            totals[(day, name)] += gain
+    else:
+        # The posts' channels and network ids together name them (a network's post
+        # ids are unique on it, and two networks' ids do not meet).
+        rows = MetricDay.objects.in_workspace(scope.workspace).filter(
+            day__gte=first,
+            day__lte=last,
+            name__in=POST_NAMES,
+            channel_id__in={c for c, _r in objects},
+            remote_id__in={r for _c, r in objects},
+        )
+    for row in rows.values("day", "name").annotate(total=Sum("gain")):
+        totals[(row["day"], row["name"])] += row["total"]
     return totals
 
 
