@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parvis.analytics.snapshots import MetricSnapshot
 from parvis.analytics.states import CollectionStates
+from parvis.analytics.summaries import Measured, summaries_store
 from parvis.channels.models import ChannelStatus
 from parvis.channels.reading import reading_refused
 from parvis.channels.selectors import channel_ref
@@ -105,7 +108,8 @@ def snapshots_store(*, collection: MetricsCollection, samples: list[MetricSample
     One answer is one measurement of each object: its figures are stored under one
     time (the latest the network's samples give), since the pages show the figures of
     an object's last measurement together, and a connector that reads a post's figures
-    in two requests stamps them a moment apart.
+    in two requests stamps them a moment apart. The dashboards' summaries are updated
+    in the same transaction (summaries.py).
     """
     channel = collection.channel
     measured: dict[str, datetime] = {}
@@ -123,5 +127,12 @@ def snapshots_store(*, collection: MetricsCollection, samples: list[MetricSample
         )
         for sample in samples
     ]
-    MetricSnapshot.objects.bulk_create(rows, batch_size=500)
+    with transaction.atomic():
+        MetricSnapshot.objects.bulk_create(rows, batch_size=500)
+        summaries_store(
+            workspace_id=channel.workspace_id,
+            channel_id=channel.pk,
+            zone=ZoneInfo(channel.workspace.time_zone),
+            figures=[Measured(r.remote_id, r.name, r.value, r.measured_at) for r in rows],
+        )
     return len(rows)

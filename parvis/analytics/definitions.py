@@ -52,9 +52,84 @@ DEFINITIONS = {
     )
 }
 
+# Figures computed from the networks' ones (dashboards.py); docs/analytics.md gives
+# the same formulas.
+RATES = {
+    d.name: d
+    for d in (
+        Definition(
+            "engagement_rate_reach",
+            _("Engagement rate by reach"),
+            _(
+                "Engagements divided by reach: the share of the people who saw the posts who "
+                "interacted with them."
+            ),
+        ),
+        Definition(
+            "engagement_rate_followers",
+            _("Engagement rate by followers"),
+            _(
+                "Engagements divided by the followers at the end of the period: how much of "
+                "the audience interacted, whether the network showed them the posts or not."
+            ),
+        ),
+        Definition(
+            "views_per_reach",
+            _("Views per person reached"),
+            _(
+                "Views divided by reach: how many times, on average, each person who saw a "
+                "post saw it (reach counts people, views count every time it was shown)."
+            ),
+        ),
+        Definition(
+            "follower_growth",
+            _("Follower growth"),
+            _("Followers at the end of the period minus followers at its start."),
+        ),
+        Definition(
+            "follower_growth_rate",
+            _("Follower growth rate"),
+            _("The change in followers divided by the followers at the start of the period."),
+        ),
+        Definition(
+            "click_through_rate",
+            _("Click-through rate"),
+            _(
+                "Clicks divided by views: the share of the times a post was shown that led "
+                "to a click on its link (the networks' own click counts)."
+            ),
+        ),
+        Definition(
+            "short_link_clicks",
+            _("Short-link clicks"),
+            _("Clicks on the posts' Parvis short links, counted by Parvis itself."),
+        ),
+        Definition(
+            "response_rate",
+            _("Response rate"),
+            _(
+                "Conversations waiting for the brand that got an answer, divided by those "
+                "that needed one (the inbox's definition)."
+            ),
+        ),
+        Definition(
+            "response_time",
+            _("First response time"),
+            _(
+                "The median time from a person's first message to the brand's first answer, "
+                "nights and weekends included (the inbox's definition)."
+            ),
+        ),
+    )
+}
+
 # The order figures are shown in; names outside it come after, as the network named them.
 ORDER = tuple(DEFINITIONS)
 
 
 def definition(name: str) -> Definition:
-    return DEFINITIONS.get(name) or Definition(name, name.replace("_", " ").capitalize(), "")
+    return (
+        DEFINITIONS.get(name)
+        or RATES.get(name)
+        or Definition(name, name.replace("_", " ").capitalize(), "")
+    )

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from parvis.analytics import collecting
 from parvis.analytics.snapshots import MetricSnapshot
 from parvis.analytics.states import CollectionStates
+from parvis.analytics.summaries import MetricChannelDay, MetricDay, MetricLatest
 from parvis.channels.selectors import credentials_load
 from parvis.core import http
 from parvis.engine.models import StateMachineModel
 
-__all__ = ["MetricSnapshot", "MetricsCollection"]
+__all__ = ["MetricChannelDay", "MetricDay", "MetricLatest", "MetricSnapshot", "MetricsCollection"]
 
 
 class MetricsCollection(StateMachineModel):

@@ -207,3 +207,42 @@ def published_posts_between(
         .order_by("published_at", "id")
         .values_list("channel_id", "remote_id", "published_at")
     )
+
+
+def published_objects(
+    *, workspace: Workspace, channel_id: int | None = None, post_filters: dict[str, Any]
+) -> list[tuple[int, str, int]]:
+    """(channel id, network id, post id) of the workspace's published posts matching
+    ``post_filters`` (``Post`` lookups such as ``{"campaign_id": 3}``): the posts
+    themselves, not their thread parts or first comments. Analytics scopes figures so."""
+    published = (
+        Delivery.objects.in_workspace(workspace)
+        .filter(position=0, state="published", **{f"post__{k}": v for k, v in post_filters.items()})
+        .exclude(remote_id="")
+    )
+    if channel_id is not None:
+        published = published.filter(channel_id=channel_id)
+    return list(published.values_list("channel_id", "remote_id", "post_id"))
+
+
+def posts_by_channel_remote_id(
+    *, workspace: Workspace, keys: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], Post]:
+    """The published posts behind these (channel id, network id) pairs."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = (
+        Delivery.objects.in_workspace(workspace)
+        .filter(
+            position=0,
+            channel_id__in={c for c, _r in keys},
+            remote_id__in={r for _c, r in keys},
+        )
+        .select_related("post")
+    )
+    return {
+        (row.channel_id, row.remote_id): row.post
+        for row in rows
+        if (row.channel_id, row.remote_id) in keys
+    }

@@ -40,6 +40,7 @@ from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
 from parvis.publishing.outgoing import text_and_link, tracked
 from parvis.web.demo_best_times import demo_posting_history
+from parvis.web.demo_figures import figures_history
 from parvis.web.demo_links import demo_bio, demo_link_for, demo_post_clicks
 
 DEMO_EMAIL = "demo@parvis.local"
@@ -331,6 +332,7 @@ def demo_load() -> DemoLogin:
     _post_in_review(workspace)
     _thread_example(workspace, user)
     _conversations(workspace, user)
+    figures_history(workspace)
     _community(workspace, user)
     demo_posting_history(workspace, user)
     families = {c.pk: registry.get(c.network).display.family for c in workspace.channels.all()}

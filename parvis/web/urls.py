@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parvis.web import views
+from parvis.web import dashboards, views
 
 app_name = "web"
 
@@ -14,6 +14,21 @@ urlpatterns = [
         views.calendar_move,
         name="calendar_move",
     ),
-    path("w/<slug:workspace>/analytics/", views.not_built, {"area": "analytics"}, name="analytics"),
+    path("w/<slug:workspace>/analytics/", dashboards.analytics_overview, name="analytics"),
+    path(
+        "w/<slug:workspace>/analytics/channel/<int:channel_id>/",
+        dashboards.analytics_channel,
+        name="analytics_channel",
+    ),
+    path(
+        "w/<slug:workspace>/analytics/post/<int:post_id>/",
+        dashboards.analytics_post,
+        name="analytics_post",
+    ),
+    path(
+        "w/<slug:workspace>/analytics/campaign/<int:campaign_id>/",
+        dashboards.analytics_campaign,
+        name="analytics_campaign",
+    ),
     path("w/<slug:workspace>/settings/", views.settings_home, name="settings"),
 ]

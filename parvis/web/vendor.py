@@ -22,6 +22,8 @@ FILES: dict[str, str] = {
     "bootstrap/bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
     "bootstrap-icons/bootstrap-icons.min.css": "bootstrap-icons/font/bootstrap-icons.min.css",
     "bootstrap-icons/fonts": "bootstrap-icons/font/fonts",
+    "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "chartjs/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
     "fullcalendar/index.global.min.js": "fullcalendar/index.global.min.js",
     "fullcalendar/locales-all.global.min.js": "@fullcalendar/core/locales-all.global.min.js",
 }

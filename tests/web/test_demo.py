@@ -128,3 +128,26 @@ def test_demo_posts_carry_short_links_with_clicks_and_a_bio_page(data_dir, clien
     assert "Commander en ligne" in page
     demo_load()  # loading again adds nothing
     assert clicks_total(workspace=workspace, start=today - timedelta(days=30), end=today) == total
+
+
+def test_demo_dashboards_show_weeks_of_sandbox_figures(data_dir):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parvis.analytics.dashboards import Scope, dashboard
+    from parvis.analytics.models import MetricSnapshot
+    from parvis.inbox.responsiveness import Period
+
+    demo_load()
+    workspace = Workspace.objects.get(slug="la-mie-doree")
+    written = MetricSnapshot.objects.in_workspace(workspace).count()
+    today = timezone.localdate()
+    board = dashboard(scope=Scope(workspace), period=Period(today - timedelta(days=27), today))
+    assert board.measured
+    assert board.current.followers and board.current.follower_growth > 0
+    assert board.current.engagements > 0 and board.current.reach > 0
+    assert board.previous.followers  # the weeks before are there to compare with
+    assert len(board.top_posts) >= 3
+    demo_load()  # loaded once: running the demo again adds no history
+    assert MetricSnapshot.objects.in_workspace(workspace).count() == written
