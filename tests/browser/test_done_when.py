@@ -51,7 +51,7 @@ def test_a_contributor_s_post_to_three_networks_is_approved_and_published_on_tim
 
     page.get_by_role("link", name="Compose").click()
     page.get_by_label("Text", exact=True).fill(TEXT)
-    page.get_by_label("Link").fill(LINK)
+    page.get_by_label("Link", exact=True).fill(LINK)
     for network in ("Facebook Page", "Instagram", "X"):
         page.get_by_role("checkbox", name=f"La Mie Dorée · Sandbox · {network}").check()
     page.get_by_test_id("pick-shared").click()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parvis.engine.runner import run_once
+from parvis.links.models import ShortLink
 from parvis.networks.sandbox.models import SandboxPost
 from parvis.publishing.models import Delivery, Post
 
@@ -98,7 +99,7 @@ def test_a_thread_and_a_first_comment_follow_the_post_on_the_network(logged_in_p
     page.get_by_test_id("switch-language-en").click()
     page.get_by_role("link", name="Compose").click()
     page.get_by_label("Text", exact=True).fill("1/ Notre galette des rois arrive 👑")
-    page.get_by_label("Link").fill("https://lamiedoree.example/galette")
+    page.get_by_label("Link", exact=True).fill("https://lamiedoree.example/galette")
     page.get_by_role("checkbox", name="La Mie Dorée · Sandbox · Facebook Page").check()
     page.get_by_role("checkbox", name="La Mie Dorée · Sandbox · X").check()
     page.get_by_text("Continue as a thread").click()
@@ -126,7 +127,10 @@ def test_a_thread_and_a_first_comment_follow_the_post_on_the_network(logged_in_p
         page.locator(f'[data-testid="published-link"][href="{on_facebook.url}"]')
     ).to_be_visible()
     page.goto(on_this_server(page, on_facebook.url))  # the link opens a new tab
-    expect(page.get_by_test_id("sandbox-link-card")).to_contain_text("lamiedoree.example")
+    # The network got the channel's short link, which leads to the address with its UTM.
+    short_facebook = ShortLink.objects.get(post=post, channel=on_facebook.channel)
+    expect(page.get_by_test_id("sandbox-link-card")).to_contain_text(short_facebook.short_url)
+    assert short_facebook.destination.startswith("https://lamiedoree.example/galette?utm_")
     expect(page.get_by_test_id("sandbox-answers")).to_contain_text("Quelle fève")
     main_x = Delivery.objects.get(post=post, position=0, channel__network="sandbox_x")
     first = SandboxPost.objects.get(reply_to_id=main_x.remote_id)
@@ -135,6 +139,5 @@ def test_a_thread_and_a_first_comment_follow_the_post_on_the_network(logged_in_p
         "2/ Frangipane maison, beurre AOP.",
         "3/ En boutique dès le 2 janvier.",
     )
-    assert SandboxPost.objects.get(remote_id=main_x.remote_id).text.endswith(
-        "https://lamiedoree.example/galette"
-    )
+    short_x = ShortLink.objects.get(post=post, channel=main_x.channel)
+    assert SandboxPost.objects.get(remote_id=main_x.remote_id).text.endswith(short_x.short_url)
