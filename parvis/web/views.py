@@ -26,7 +26,6 @@ from parvis.publishing.selectors import (
 )
 from parvis.strategy.selectors import campaign_choices
 from parvis.web.calendar import events_for, first_month_query, summarised_events
-from parvis.web.navigation import MAIN_NAVIGATION
 
 
 @login_required
@@ -153,12 +152,6 @@ def calendar_move(request: HttpRequest, post_id: int) -> HttpResponse:
             % {"moment": formats.date_format(local, "DATETIME_FORMAT")},
         }
     )
-
-
-@workspace_view()
-def not_built(request: HttpRequest, area: str) -> HttpResponse:
-    item = next(i for i in MAIN_NAVIGATION if i.key == area)
-    return render(request, "web/not_built.html", {"active_nav": area, "area": item})
 
 
 @workspace_view()

@@ -130,6 +130,7 @@ def test_demo_posts_carry_short_links_with_clicks_and_a_bio_page(data_dir, clien
     assert clicks_total(workspace=workspace, start=today - timedelta(days=30), end=today) == total
 
 
+@pytest.mark.django_db
 def test_demo_dashboards_show_weeks_of_sandbox_figures(data_dir):
     from datetime import timedelta
 

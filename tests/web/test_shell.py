@@ -32,12 +32,6 @@ def test_every_navigation_entry_answers(logged_in_client, workspace):
 
 
 @pytest.mark.django_db
-def test_unbuilt_area_says_so_plainly(logged_in_client, workspace):
-    response = logged_in_client.get(reverse("web:analytics", kwargs={"workspace": workspace.slug}))
-    assert b'data-testid="not-built"' in response.content
-
-
-@pytest.mark.django_db
 def test_user_without_workspace_is_told_what_to_do(client):
     client.force_login(factories.make_user())
     response = client.get("/")
