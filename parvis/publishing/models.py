@@ -59,6 +59,15 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="posts",
     )
+    # The content pillar (theme) the post belongs to; a string reference too.
+    pillar = models.ForeignKey(
+        "strategy.Pillar",
+        verbose_name=_("content pillar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Evergreen posts (see recurrence.py): once published, a copy is scheduled

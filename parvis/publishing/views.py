@@ -89,6 +89,7 @@ def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, c
         "first_comment": form.cleaned_data["first_comment"],
         "link": form.cleaned_data["link"],
         "campaign": form.cleaned_data["campaign"],
+        "pillar": form.cleaned_data["pillar"],
         "media": form.media_choice(),
     }
     _save_alts(request, form)
@@ -153,6 +154,7 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         link=request.POST.get("link", "").strip()[:2000],  # a draft keeps what was typed
         # A campaign that is not one of the choices is left as it was.
         campaign=form.cleaned_data.get("campaign", actions.KEEP),
+        pillar=form.cleaned_data.get("pillar", actions.KEEP),
         media=form.media_choice(),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
@@ -259,6 +261,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 first_comment=form.cleaned_data["first_comment"],
                 link=form.cleaned_data["link"],
                 campaign=form.cleaned_data["campaign"],
+                pillar=form.cleaned_data["pillar"],
                 media=form.media_choice(),
             )
             recurrence.post_set_repeat(

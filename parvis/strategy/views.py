@@ -1,4 +1,4 @@
-"""Campaign pages: the list, one campaign with its posts, the form, archiving."""
+"""Campaign pages: the list, one campaign with its posts and results, the form, archiving."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from parvis.publishing.selectors import posts_of_campaign
 from parvis.strategy import actions, selectors
 from parvis.strategy.forms import CampaignForm
 from parvis.strategy.models import Campaign
+from parvis.strategy.progress import progress_of_goals
+from parvis.strategy.results import campaign_results
 
 
 @workspace_view()
@@ -38,6 +40,14 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "active_nav": "campaigns",
             "campaign": campaign,
             "posts": posts_of_campaign(workspace=request.workspace, campaign_id=campaign.pk),
+            "results": campaign_results(workspace=request.workspace, campaign=campaign),
+            "goals": progress_of_goals(
+                list(
+                    selectors.goals_of_campaign(
+                        workspace=request.workspace, campaign_id=campaign.pk
+                    )
+                )
+            ),
             "can_manage": request.membership.can("campaign.manage"),
         },
     )

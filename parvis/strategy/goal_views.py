@@ -1,0 +1,99 @@
+"""Goal pages: the list with each goal's progress, the form, archiving, and the
+summary the workspace's home loads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.access import workspace_view
+from parvis.strategy import actions, selectors
+from parvis.strategy.forms import GoalForm
+from parvis.strategy.models import Goal
+from parvis.strategy.progress import progress_of_goals
+
+SUMMARY_SIZE = 4
+
+
+def _goals_url(request: HttpRequest) -> str:
+    return reverse("strategy:goals", kwargs={"workspace": request.workspace.slug})
+
+
+@workspace_view()
+def goal_list(request: HttpRequest) -> HttpResponse:
+    goals = list(selectors.goals_of(workspace=request.workspace))
+    active = [g for g in goals if not g.archived]
+    return render(
+        request,
+        "strategy/goals.html",
+        {
+            "active_nav": "goals",
+            "progress": progress_of_goals(active),
+            "archived": [g for g in goals if g.archived],
+            "can_manage": request.membership.can("strategy.manage"),
+        },
+    )
+
+
+@workspace_view()
+def goals_summary(request: HttpRequest) -> HttpResponse:
+    """htmx: the goals in progress, for the workspace's home (loaded after the page)."""
+    goals = list(
+        selectors.goals_in_progress(workspace=request.workspace, today=timezone.localdate())
+    )
+    return render(
+        request,
+        "strategy/_goals_summary.html",
+        {"progress": progress_of_goals(goals[:SUMMARY_SIZE]), "more": len(goals) > SUMMARY_SIZE},
+    )
+
+
+def _save(request: HttpRequest, form: GoalForm, goal: Goal | None) -> Goal | None:
+    data = {**form.cleaned_data, "acting_user": request.user}
+    try:
+        if goal is None:
+            return actions.goal_create(workspace=request.workspace, **data)
+        return actions.goal_update(goal=goal, **data)
+    except actions.StrategyError as error:
+        form.add_error(error.field, error.message)
+        return None
+
+
+def _form_page(request: HttpRequest, goal: Goal | None) -> HttpResponse:
+    form = GoalForm(request.POST or None, workspace=request.workspace, goal=goal)
+    saved = request.method == "POST" and form.is_valid() and _save(request, form, goal)
+    if saved:
+        messages.success(request, _("Goal saved."))
+        return redirect(_goals_url(request))
+    return render(
+        request,
+        "strategy/goal_form.html",
+        {"active_nav": "goals", "form": form, "goal": goal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_view("strategy.manage")
+def goal_new(request: HttpRequest) -> HttpResponse:
+    return _form_page(request, None)
+
+
+@workspace_view("strategy.manage")
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_of_or_404(workspace=request.workspace, goal_id=goal_id)
+    return _form_page(request, goal)
+
+
+@workspace_view("strategy.manage")
+@require_POST
+def goal_archive(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_of_or_404(workspace=request.workspace, goal_id=goal_id)
+    archived = request.POST.get("archived", "1") != "0"
+    actions.goal_archive(goal=goal, archived=archived, acting_user=request.user)
+    messages.success(request, _("Goal archived.") if archived else _("Goal back in use."))
+    return redirect(_goals_url(request))
