@@ -38,6 +38,7 @@ from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
+from parvis.web.demo_strategy import demo_strategy
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -320,6 +321,7 @@ def demo_load() -> DemoLogin:
     _thread_example(workspace, user)
     _conversations(workspace, user)
     _community(workspace, user)
+    demo_strategy(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,
