@@ -35,14 +35,17 @@ def _check(
     if ends_on is not None and ends_on < starts_on:
         raise CampaignError(_("The campaign cannot end before it starts."), field="ends_on")
     workspace_lock(workspace=workspace)  # a name saved at the same moment is seen
-    # Compared in Python: SQLite folds the case of ASCII letters only (Noël, NOËL).
-    others = Campaign.objects.in_workspace(workspace).exclude(pk=pk).values_list("name", flat=True)
-    if any(other.casefold() == name.casefold() for other in others):
+    if _name_taken(Campaign.objects.in_workspace(workspace).exclude(pk=pk), name):
         raise CampaignError(
             _("A campaign called “%(name)s” already exists in this workspace.") % {"name": name},
             field="name",
         )
     return name
+
+
+def _name_taken(others, name: str) -> bool:
+    # Compared in Python: SQLite folds the case of ASCII letters only (Noël, NOËL).
+    return any(o.casefold() == name.casefold() for o in others.values_list("name", flat=True))
 
 
 @transaction.atomic
@@ -99,16 +102,23 @@ def campaign_archive(
     *, campaign: Campaign, archived: bool = True, acting_user: User | None
 ) -> Campaign:
     """Archive (or bring back) a campaign: its posts keep it; the composer no longer offers it."""
-    if campaign.archived != archived:
-        campaign.archived = archived
-        campaign.save(update_fields=["archived"])
+    return _set_archived(campaign, archived, acting_user=acting_user, noun="campaign")
+
+
+def _set_archived[T: Campaign | Goal | Pillar](
+    row: T, archived: bool, *, acting_user: User | None, noun: str
+) -> T:
+    """Archive or bring back, with an audit event only when it changes."""
+    if row.archived != archived:
+        row.archived = archived
+        row.save(update_fields=["archived"])
         audit(
-            verb="campaign.archived" if archived else "campaign.unarchived",
-            workspace=campaign.workspace,
+            verb=f"{noun}.archived" if archived else f"{noun}.unarchived",
+            workspace=row.workspace,
             actor=acting_user,
-            target=campaign,
+            target=row,
         )
-    return campaign
+    return row
 
 
 # Goals
@@ -214,16 +224,8 @@ def goal_update(
 
 @transaction.atomic
 def goal_archive(*, goal: Goal, archived: bool = True, acting_user: User | None) -> Goal:
-    if goal.archived != archived:
-        goal.archived = archived
-        goal.save(update_fields=["archived"])
-        audit(
-            verb="goal.archived" if archived else "goal.unarchived",
-            workspace=goal.workspace,
-            actor=acting_user,
-            target=goal,
-        )
-    return goal
+    """Archive (or bring back) a goal: it leaves the goals in progress."""
+    return _set_archived(goal, archived, acting_user=acting_user, noun="goal")
 
 
 # Content pillars
@@ -241,7 +243,7 @@ def _check_pillar(
         )
     workspace_lock(workspace=workspace)  # two pillars saved at once both count
     others = Pillar.objects.in_workspace(workspace).exclude(pk=pk)
-    if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
+    if _name_taken(others, name):
         raise StrategyError(
             _("A pillar called “%(name)s” already exists in this workspace.") % {"name": name},
             field="name",
@@ -322,12 +324,4 @@ def pillar_archive(*, pillar: Pillar, archived: bool = True, acting_user: User |
             active=True,
             pk=pillar.pk,
         )
-    pillar.archived = archived
-    pillar.save(update_fields=["archived"])
-    audit(
-        verb="pillar.archived" if archived else "pillar.unarchived",
-        workspace=pillar.workspace,
-        actor=acting_user,
-        target=pillar,
-    )
-    return pillar
+    return _set_archived(pillar, archived, acting_user=acting_user, noun="pillar")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.strategy import actions, selectors
+from parvis.strategy.editing import form_page
 from parvis.strategy.forms import GoalForm
 from parvis.strategy.models import Goal
 from parvis.strategy.progress import progress_of_goals
@@ -53,28 +54,20 @@ def goals_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: GoalForm, goal: Goal | None) -> Goal | None:
-    data = {**form.cleaned_data, "acting_user": request.user}
-    try:
+def _form_page(request: HttpRequest, goal: Goal | None) -> HttpResponse:
+    def save(data: dict) -> Goal:
         if goal is None:
             return actions.goal_create(workspace=request.workspace, **data)
         return actions.goal_update(goal=goal, **data)
-    except actions.StrategyError as error:
-        form.add_error(error.field, error.message)
-        return None
 
-
-def _form_page(request: HttpRequest, goal: Goal | None) -> HttpResponse:
-    form = GoalForm(request.POST or None, workspace=request.workspace, goal=goal)
-    saved = request.method == "POST" and form.is_valid() and _save(request, form, goal)
-    if saved:
-        messages.success(request, _("Goal saved."))
-        return redirect(_goals_url(request))
-    return render(
+    return form_page(
         request,
-        "strategy/goal_form.html",
-        {"active_nav": "goals", "form": form, "goal": goal},
-        status=400 if request.method == "POST" else 200,
+        form=GoalForm(request.POST or None, workspace=request.workspace, goal=goal),
+        save=save,
+        saved_message=_("Goal saved."),
+        next_url=lambda _saved: _goals_url(request),
+        template="strategy/goal_form.html",
+        context={"active_nav": "goals", "goal": goal},
     )
 
 

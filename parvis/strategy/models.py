@@ -13,6 +13,16 @@ from parvis.core.tenancy import WorkspaceQuerySet
 DEFAULT_COLOUR = "#6f42c1"
 
 
+def colour_field() -> models.CharField:
+    """A colour such as #6f42c1, that marks a campaign's or a pillar's posts."""
+    return models.CharField(
+        _("colour"),
+        max_length=7,
+        default=DEFAULT_COLOUR,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Choose a colour such as #6f42c1."))],
+    )
+
+
 class Campaign(models.Model):
     """A named stretch of work (a launch, a season, an event) that posts belong to."""
 
@@ -21,12 +31,7 @@ class Campaign(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    colour = models.CharField(
-        _("colour"),
-        max_length=7,
-        default=DEFAULT_COLOUR,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Choose a colour such as #6f42c1."))],
-    )
+    colour = colour_field()
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
@@ -120,12 +125,7 @@ class Pillar(models.Model):
     )
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True)
-    colour = models.CharField(
-        _("colour"),
-        max_length=7,
-        default=DEFAULT_COLOUR,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Choose a colour such as #6f42c1."))],
-    )
+    colour = colour_field()
     target_share = models.PositiveSmallIntegerField(_("target share of posts (%)"), default=0)
     archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

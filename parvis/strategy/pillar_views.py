@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.strategy import actions, selectors
+from parvis.strategy.editing import form_page
 from parvis.strategy.forms import PillarForm
 from parvis.strategy.models import Pillar
 
@@ -43,28 +44,20 @@ def pillar_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: PillarForm, pillar: Pillar | None) -> Pillar | None:
-    data = {**form.cleaned_data, "acting_user": request.user}
-    try:
+def _form_page(request: HttpRequest, pillar: Pillar | None) -> HttpResponse:
+    def save(data: dict) -> Pillar:
         if pillar is None:
             return actions.pillar_create(workspace=request.workspace, **data)
         return actions.pillar_update(pillar=pillar, **data)
-    except actions.StrategyError as error:
-        form.add_error(error.field, error.message)
-        return None
 
-
-def _form_page(request: HttpRequest, pillar: Pillar | None) -> HttpResponse:
-    form = PillarForm(request.POST or None, pillar=pillar)
-    saved = request.method == "POST" and form.is_valid() and _save(request, form, pillar)
-    if saved:
-        messages.success(request, _("Pillar saved."))
-        return redirect(_pillars_url(request))
-    return render(
+    return form_page(
         request,
-        "strategy/pillar_form.html",
-        {"active_nav": "pillars", "form": form, "pillar": pillar},
-        status=400 if request.method == "POST" else 200,
+        form=PillarForm(request.POST or None, pillar=pillar),
+        save=save,
+        saved_message=_("Pillar saved."),
+        next_url=lambda _saved: _pillars_url(request),
+        template="strategy/pillar_form.html",
+        context={"active_nav": "pillars", "pillar": pillar},
     )
 
 
