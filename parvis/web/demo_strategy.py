@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
 from parvis.analytics.actions import collections_ensure
 from parvis.analytics.collecting import snapshots_store
 from parvis.analytics.models import MetricsCollection, MetricSnapshot
-from parvis.channels.selectors import channel_ref
 from parvis.networks import registry
 from parvis.publishing.models import Post
 from parvis.publishing.selectors import published_remote_ids
@@ -108,9 +106,7 @@ def _figures(workspace: Workspace) -> None:
     for channel in workspace.channels.all():
         network = registry.get(channel.network)
         remote_ids = published_remote_ids(channel=channel, since=since, limit=300)
-        samples = async_to_sync(network.fetch_metrics)(
-            channel_ref(channel=channel), remote_ids=remote_ids
-        )
+        samples = network.metrics_now(external_id=channel.external_id, remote_ids=remote_ids)
         collection = MetricsCollection.objects.get(channel=channel)
         snapshots_store(collection=collection, samples=list(samples))
 
