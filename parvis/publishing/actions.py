@@ -37,6 +37,10 @@ class PublishingError(Exception):
     """A request that cannot be carried out; the message is for the user."""
 
 
+class PillarRefused(PublishingError):
+    """The chosen content pillar cannot be used (the composer shows it on that field)."""
+
+
 def needs_review(*, membership: Membership) -> bool:
     """Must this person's posts be approved by someone else before they are scheduled?"""
     return membership.workspace.approval_required or not membership.can("post.schedule")
@@ -71,9 +75,9 @@ def _check_pillar(workspace: Workspace, pillar: Any) -> None:
     if pillar is None:
         return
     if pillar.workspace_id != workspace.pk:
-        raise PublishingError(_("This content pillar belongs to another workspace."))
+        raise PillarRefused(_("This content pillar belongs to another workspace."))
     if pillar.archived:
-        raise PublishingError(
+        raise PillarRefused(
             _("The content pillar “%(name)s” is archived: choose another one.") % {"name": pillar}
         )
 

@@ -68,7 +68,8 @@ def compose(request: HttpRequest) -> HttpResponse:
             try:
                 post = _compose_save(request, form, draft, channels)
             except actions.PublishingError as error:  # e.g. the campaign was just archived
-                form.add_error("campaign", str(error))
+                field = "pillar" if isinstance(error, actions.PillarRefused) else "campaign"
+                form.add_error(field, str(error))
             else:
                 return _after_compose(request, post, action, form)
     return render(

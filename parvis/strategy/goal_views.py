@@ -1,5 +1,4 @@
-"""Goal pages: the list with each goal's progress, the form, archiving, and the
-summary the workspace's home loads."""
+"""Goal pages: the list with each goal's progress, the form, archiving."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +15,6 @@ from parvis.strategy.editing import form_page
 from parvis.strategy.forms import GoalForm
 from parvis.strategy.models import Goal
 from parvis.strategy.progress import progress_of_goals
-
-SUMMARY_SIZE = 4
 
 
 def _goals_url(request: HttpRequest) -> str:
@@ -38,19 +34,6 @@ def goal_list(request: HttpRequest) -> HttpResponse:
             "archived": [g for g in goals if g.archived],
             "can_manage": request.membership.can("strategy.manage"),
         },
-    )
-
-
-@workspace_view()
-def goals_summary(request: HttpRequest) -> HttpResponse:
-    """htmx: the goals in progress, for the workspace's home (loaded after the page)."""
-    goals = list(
-        selectors.goals_in_progress(workspace=request.workspace, today=timezone.localdate())
-    )
-    return render(
-        request,
-        "strategy/_goals_summary.html",
-        {"progress": progress_of_goals(goals[:SUMMARY_SIZE]), "more": len(goals) > SUMMARY_SIZE},
     )
 
 

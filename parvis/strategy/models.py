@@ -111,9 +111,8 @@ class Goal(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "strategy:goal_edit", kwargs={"workspace": self.workspace.slug, "goal_id": self.pk}
-        )
+        url = reverse("strategy:goals", kwargs={"workspace": self.workspace.slug})
+        return f"{url}#goal-{self.pk}"
 
 
 class Pillar(models.Model):

@@ -17,7 +17,7 @@ expected by today, and a status, each said in words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -25,8 +25,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parvis.accounts.models import Workspace
 from parvis.strategy.kpis import Direction, Kpi, Pace, Scope, kpi_of
 from parvis.strategy.models import Goal
+from parvis.strategy.selectors import goals_in_progress
 
 
 class Status(StrEnum):
@@ -206,3 +208,13 @@ def _explain(progress: Progress, *, elapsed: float, over: bool) -> str:
 
 def progress_of_goals(goals: list[Goal], *, now: datetime | None = None) -> list[Progress]:
     return [goal_progress(goal, now=now) for goal in goals]
+
+
+SUMMARY_SIZE = 4
+
+
+def goals_summary(*, workspace: Workspace, today: date) -> tuple[list[Progress], bool]:
+    """The first goals in progress (nearest deadline first) for the workspace's home,
+    and whether there are more."""
+    goals = list(goals_in_progress(workspace=workspace, today=today)[: SUMMARY_SIZE + 1])
+    return progress_of_goals(goals[:SUMMARY_SIZE]), len(goals) > SUMMARY_SIZE

@@ -24,7 +24,6 @@ W = "w/<slug:workspace>/"
 
 urlpatterns += [
     path(W + "goals/", goal_views.goal_list, name="goals"),
-    path(W + "goals/summary/", goal_views.goals_summary, name="goals_summary"),
     path(W + "goals/new/", goal_views.goal_new, name="goal_new"),
     path(W + "goals/<int:goal_id>/edit/", goal_views.goal_edit, name="goal_edit"),
     path(W + "goals/<int:goal_id>/archive/", goal_views.goal_archive, name="goal_archive"),

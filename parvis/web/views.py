@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +26,7 @@ from parvis.publishing.selectors import (
     calendar_rows,
     post_of_or_404,
 )
+from parvis.strategy.progress import goals_summary
 from parvis.strategy.selectors import campaign_choices, pillar_choices, pillar_mix
 from parvis.web.calendar import events_for, first_month_query, summarised_events
 from parvis.web.navigation import MAIN_NAVIGATION
@@ -44,8 +45,22 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     return redirect("web:calendar", workspace=request.workspace.slug)
 
 
+def _month_mix(request: HttpRequest, today: date) -> Any:
+    """The content mix of the month the calendar opens on, drawn with the page so
+    that nothing moves when the calendar asks for it again."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start, end = (
+        timezone.make_aware(datetime.combine(day, time.min)) for day in (first, following)
+    )
+    return pillar_mix(workspace=request.workspace, start=start, end=end)
+
+
 @workspace_view()
 def calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    pillars = pillar_choices(workspace=request.workspace)
+    goals, more_goals = goals_summary(workspace=request.workspace, today=today)
     return render(
         request,
         "web/calendar.html",
@@ -58,10 +73,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "statuses": PostStatus.choices,
             "campaigns": campaign_choices(workspace=request.workspace),
             "chosen_campaign": request.GET.get("campaign", ""),
-            "pillars": pillar_choices(workspace=request.workspace),
+            "pillars": pillars,
+            "mix": _month_mix(request, today) if pillars else None,
+            "goals": goals,
+            "more_goals": more_goals,
             "chosen_pillar": request.GET.get("pillar", ""),
             "first_query": first_month_query(
-                timezone.localdate(),
+                today,
                 campaign=request.GET.get("campaign", ""),
                 pillar=request.GET.get("pillar", ""),
             ),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parvis.strategy.actions import campaign_create, goal_create
+from parvis.strategy.actions import campaign_create, goal_create, pillar_create
 from parvis.strategy.models import Goal
 from tests import factories
 from tests.strategy.builders import figures, published, remote_id_of
@@ -98,15 +98,15 @@ def test_the_workspace_home_summarises_the_goals_in_progress(logged_in_client, w
     )
     published(workspace, channel, timezone.now() - timedelta(days=1))
     home = logged_in_client.get(reverse("web:calendar", kwargs={"workspace": workspace.slug}))
-    assert url(workspace, "goals_summary") in home.content.decode()  # loaded after the page
-    summary = logged_in_client.get(url(workspace, "goals_summary")).content.decode()
+    summary = home.content.decode()
+    assert 'data-testid="goals-summary"' in summary
     assert "12 posts ce mois-ci" in summary and "Fini" not in summary
     assert 'data-testid="goal-value">1<' in summary
 
 
 def test_no_goal_no_summary(logged_in_client, workspace):
-    summary = logged_in_client.get(url(workspace, "goals_summary"))
-    assert summary.status_code == 200 and summary.content.strip() == b""
+    home = logged_in_client.get(reverse("web:calendar", kwargs={"workspace": workspace.slug}))
+    assert home.status_code == 200 and b'data-testid="goals-summary"' not in home.content
 
 
 def test_a_campaign_shows_its_results_goals_and_the_links_place(logged_in_client, workspace):
@@ -131,3 +131,14 @@ def test_a_campaign_shows_its_results_goals_and_the_links_place(logged_in_client
     assert 'data-testid="result-rate">5.0 %<' in page
     assert "Galette : 6 posts" in page
     assert 'data-testid="campaign-links"' in page and "short links" in page
+
+
+def test_another_workspaces_goal_and_pillar_are_not_found(logged_in_client, workspace):
+    other = factories.make_workspace("Autre")
+    goal = this_month_goal(other)
+    pillar = pillar_create(workspace=other, name="Secret", target_share=10, acting_user=None)
+    client = logged_in_client
+    assert client.get(url(workspace, "goal_edit", goal_id=goal.pk)).status_code == 404
+    assert client.post(url(workspace, "goal_archive", goal_id=goal.pk)).status_code == 404
+    assert client.get(url(workspace, "pillar_edit", pillar_id=pillar.pk)).status_code == 404
+    assert "Secret" not in logged_in_client.get(url(workspace, "pillars")).content.decode()
