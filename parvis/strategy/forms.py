@@ -72,7 +72,7 @@ class GoalForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=120,
-        help_text=_("What the team aims for, in its own words: “+15 % followers this quarter”."),
+        help_text=_("What the team aims for, in its own words: “followers up 15 % this quarter”."),
     )
     kpi = forms.ChoiceField(label=_("KPI"), choices=())
     target = forms.FloatField(
