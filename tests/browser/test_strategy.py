@@ -36,7 +36,7 @@ def test_the_calendar_shows_the_goals_and_follows_the_mix_as_it_moves(logged_in_
         expect(mix).to_contain_text(pillar.name)
     # Each pillar's target next to its share (the demo's manager reads French).
     expect(mix).to_contain_text(
-        f"/ target {Pillar.objects.get(name='Savoir-faire').target_share} %"
+        f"/ cible {Pillar.objects.get(name='Savoir-faire').target_share} %"
     )
 
     page.locator(".fc-next-button").click()
