@@ -18,7 +18,8 @@ ROLE_HELP = {
     Role.OWNER: _("Everything, including deleting the workspace and managing owners."),
     Role.ADMIN: _("Manages members, channels and settings; publishes and approves."),
     Role.EDITOR: _(
-        "Writes, schedules, publishes and approves posts; manages campaigns; keeps the "
+        "Writes, schedules, publishes and approves posts; manages campaigns, goals and "
+        "content pillars; keeps the "
         "snippets and hashtag groups; answers the inbox."
     ),
     Role.CONTRIBUTOR: _("Writes drafts and submits them for approval; cannot publish."),
@@ -35,6 +36,7 @@ _EDIT = _CONTRIBUTE | {
     "inbox.reply",
     "community.edit",  # tag, note, merge and separate people; keep segments
     "campaign.manage",  # create, edit, archive campaigns (everyone reads them)
+    "strategy.manage",  # create, edit, archive goals and content pillars (everyone reads them)
     "snippet.manage",
     "link.manage",  # the link-in-bio page's links
     "media.delete",

@@ -37,6 +37,10 @@ class PublishingError(Exception):
     """A request that cannot be carried out; the message is for the user."""
 
 
+class PillarRefused(PublishingError):
+    """The chosen content pillar cannot be used (the composer shows it on that field)."""
+
+
 def needs_review(*, membership: Membership) -> bool:
     """Must this person's posts be approved by someone else before they are scheduled?"""
     return membership.workspace.approval_required or not membership.can("post.schedule")
@@ -48,7 +52,7 @@ def _check_channels(workspace: Workspace, channels: list[Channel]) -> None:
 
 
 class _Keep:
-    """The post keeps its campaign (callers that do not show the choice)."""
+    """The post keeps its campaign or pillar (callers that do not show the choice)."""
 
 
 KEEP = _Keep()
@@ -63,6 +67,18 @@ def _check_campaign(workspace: Workspace, campaign: Any) -> None:
     if campaign.archived:
         raise PublishingError(
             _("The campaign “%(name)s” is archived: choose another one.") % {"name": campaign}
+        )
+
+
+def _check_pillar(workspace: Workspace, pillar: Any) -> None:
+    """A post takes a content pillar of its own workspace that is still in use."""
+    if pillar is None:
+        return
+    if pillar.workspace_id != workspace.pk:
+        raise PillarRefused(_("This content pillar belongs to another workspace."))
+    if pillar.archived:
+        raise PillarRefused(
+            _("The content pillar “%(name)s” is archived: choose another one.") % {"name": pillar}
         )
 
 
@@ -107,11 +123,13 @@ def post_draft(
     first_comment: str = "",
     link: str = "",
     campaign: Any = None,
+    pillar: Any = None,
     media: MediaChoice | None = None,
 ) -> Post:
     channels = list(channels)
     _check_channels(workspace, channels)
     _check_campaign(workspace, campaign)
+    _check_pillar(workspace, pillar)
     post = Post.objects.create(
         workspace=workspace,
         text=text,
@@ -119,6 +137,7 @@ def post_draft(
         thread_parts=_kept_parts(thread_parts),
         first_comment=first_comment,
         campaign=campaign,
+        pillar=pillar,
         created_by=acting_user,
         scheduled_at=scheduled_at,
         repeat_every_days=repeat_every_days,
@@ -141,6 +160,9 @@ def _kept_parts(parts: list[str] | None) -> list[str]:
 
 def _campaign_id(campaign: Any) -> int | None:
     return campaign.pk if campaign is not None else None
+
+
+_pillar_id = _campaign_id  # the same: a model instance or None
 
 
 def _check_media(workspace: Workspace, media: MediaChoice) -> None:
@@ -167,6 +189,7 @@ def post_autosave(
     first_comment: str = "",
     link: str = "",
     campaign: Any = KEEP,
+    pillar: Any = KEEP,
     media: MediaChoice | None = None,
 ) -> Post | None:
     """Keep what is being written as a draft, as the person types: the first save
@@ -184,6 +207,7 @@ def post_autosave(
             first_comment=first_comment,
             link=link,
             campaign=None if campaign is KEEP else campaign,
+            pillar=None if pillar is KEEP else pillar,
             media=media,
         )
     _check_channels(workspace, channels)
@@ -194,6 +218,10 @@ def post_autosave(
         _check_campaign(workspace, campaign)
         draft.campaign = campaign
         fields.append("campaign")
+    if pillar is not KEEP and _pillar_id(pillar) != draft.pillar_id:
+        _check_pillar(workspace, pillar)
+        draft.pillar = pillar
+        fields.append("pillar")
     draft.save(update_fields=fields)
     draft.channels.set(channels)
     if media is not None:
@@ -255,6 +283,7 @@ def post_update(
     first_comment: str | None = None,
     link: str | None = None,
     campaign: Any = KEEP,
+    pillar: Any = KEEP,
     media: MediaChoice | None = None,
 ) -> Post:
     """Change a post that has not gone out. A changed, scheduled post that needs
@@ -291,6 +320,10 @@ def post_update(
         _check_campaign(post.workspace, campaign)
         post.campaign = campaign
         changed.append("campaign")
+    if pillar is not KEEP and _pillar_id(pillar) != post.pillar_id:
+        _check_pillar(post.workspace, pillar)
+        post.pillar = pillar
+        changed.append("pillar")
     if media is not None:
         _check_media(post.workspace, media)
         if post_set_media(post=post, choice=media, channel_ids=[c.pk for c in channels]):
@@ -298,7 +331,15 @@ def post_update(
     if not changed:
         return post
     post.text, post.scheduled_at = text, scheduled_at
-    fields = ["text", "scheduled_at", "thread_parts", "first_comment", "link", "campaign"]
+    fields = [
+        "text",
+        "scheduled_at",
+        "thread_parts",
+        "first_comment",
+        "link",
+        "campaign",
+        "pillar",
+    ]
     post.save(update_fields=[*fields, "updated_at"])
     post.channels.set(channels)
     back_to_review = (
@@ -313,7 +354,7 @@ def post_update(
         _drop_unstarted_deliveries(post)
         post.status = PostStatus.IN_REVIEW
         post.save(update_fields=["status", "updated_at"])
-    elif post.status == PostStatus.SCHEDULED and set(changed) != {"campaign"}:
+    elif post.status == PostStatus.SCHEDULED and not set(changed) <= {"campaign", "pillar"}:
         _drop_unstarted_deliveries(post, keep=channels)
         post_schedule(
             post=post,

@@ -102,6 +102,14 @@ class ComposeForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of this workspace's campaigns.")},
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    pillar = forms.ModelChoiceField(
+        label=_("Content pillar"),
+        queryset=None,
+        required=False,
+        empty_label=_("No pillar"),
+        error_messages={"invalid_choice": _("Choose one of this workspace's content pillars.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     repeat = forms.TypedChoiceField(
         label=_("Repeat"),
         choices=[
@@ -138,6 +146,7 @@ class ComposeForm(forms.Form):
                 "utm_source": post.utm_source,
                 "utm_medium": post.utm_medium,
                 "utm_campaign": post.utm_campaign,
+                "pillar": post.pillar_id,
             }
         super().__init__(*args, **kwargs)
         self.workspace = workspace
@@ -147,6 +156,10 @@ class ComposeForm(forms.Form):
         self.fields["campaign"].queryset = campaigns.filter(Q(archived=False) | kept).order_by(
             "name"
         )
+        # Pillars in use likewise.
+        pillars = Post._meta.get_field("pillar").related_model.objects.in_workspace(workspace)
+        kept = Q(pk=post.pillar_id) if post is not None and post.pillar_id else Q()
+        self.fields["pillar"].queryset = pillars.filter(Q(archived=False) | kept).order_by("name")
         # Saving changes to a draft keeps whatever was written, like saving a draft.
         self.saving_draft = post is not None and post.status in ("draft", "changes_requested")
         self.fields["channels"].queryset = Channel.objects.in_workspace(workspace)

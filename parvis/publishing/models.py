@@ -66,6 +66,15 @@ class Post(models.Model):
     utm_source = models.CharField(_("utm_source"), max_length=100, blank=True)
     utm_medium = models.CharField(_("utm_medium"), max_length=100, default="social", blank=True)
     utm_campaign = models.CharField(_("utm_campaign"), max_length=100, blank=True)
+    # The content pillar (theme) the post belongs to; a string reference too.
+    pillar = models.ForeignKey(
+        "strategy.Pillar",
+        verbose_name=_("content pillar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Evergreen posts (see recurrence.py): once published, a copy is scheduled

@@ -19,11 +19,14 @@ from parvis.publishing.models import Delivery, Post, PostStatus
 # Deliveries whose post is going out or out: the calendar does not let it move.
 _GOING_OUT = ("publishing", "verifying", "retrying", "published")
 NO_CAMPAIGN = "none"
+NO_PILLAR = "none"
 
 
 def post_of_or_404(*, workspace: Workspace, post_id: int) -> Post:
     return get_object_or_404(
-        Post.objects.in_workspace(workspace).select_related("created_by", "campaign__workspace"),
+        Post.objects.in_workspace(workspace).select_related(
+            "created_by", "campaign__workspace", "pillar"
+        ),
         pk=post_id,
     )
 
@@ -36,9 +39,11 @@ def posts_between(
     channel_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
     campaign: int | str | None = None,
+    pillar: int | str | None = None,
 ) -> QuerySet[Post]:
-    """Posts scheduled in [start, end), filtered by channel, status and campaign
-    (a campaign's id, or NO_CAMPAIGN for the posts without one)."""
+    """Posts scheduled in [start, end), filtered by channel, status, campaign
+    (a campaign's id, or NO_CAMPAIGN for the posts without one) and content pillar
+    (likewise, NO_PILLAR)."""
     posts = Post.objects.in_workspace(workspace).filter(
         scheduled_at__gte=start, scheduled_at__lt=end
     )
@@ -50,6 +55,10 @@ def posts_between(
         posts = posts.filter(campaign__isnull=True)
     elif campaign is not None:
         posts = posts.filter(campaign_id=campaign)
+    if pillar == NO_PILLAR:
+        posts = posts.filter(pillar__isnull=True)
+    elif pillar is not None:
+        posts = posts.filter(pillar_id=pillar)
     return posts.order_by("scheduled_at", "id")
 
 
@@ -60,6 +69,28 @@ def posts_of_campaign(*, workspace: Workspace, campaign_id: int) -> QuerySet[Pos
         .filter(campaign_id=campaign_id)
         .order_by(F("scheduled_at").desc(nulls_last=True), "-id")
     )
+
+
+def published_deliveries(
+    *,
+    workspace: Workspace,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    channel_id: int | None = None,
+    campaign_id: int | None = None,
+) -> list[tuple[int, int, str]]:
+    """(post id, channel id, network id) of each post published on a channel in
+    [start, end) (the posts themselves, not their thread parts or first comments)."""
+    published = Delivery.objects.in_workspace(workspace).filter(position=0, state="published")
+    if start is not None:
+        published = published.filter(published_at__gte=start)
+    if end is not None:
+        published = published.filter(published_at__lt=end)
+    if channel_id is not None:
+        published = published.filter(channel_id=channel_id)
+    if campaign_id is not None:
+        published = published.filter(post__campaign_id=campaign_id)
+    return list(published.order_by("id").values_list("post_id", "channel_id", "remote_id"))
 
 
 def deliveries_of(*, post: Post) -> QuerySet[Delivery]:
@@ -95,6 +126,7 @@ def calendar_rows(
     channel_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
     campaign: int | str | None = None,
+    pillar: int | str | None = None,
     post_ids: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
     """What the calendar shows of each post in [start, end), as plain dicts.
@@ -111,6 +143,7 @@ def calendar_rows(
         channel_ids=channel_ids,
         statuses=statuses,
         campaign=campaign,
+        pillar=pillar,
     )
     if post_ids is not None:
         posts = posts.filter(pk__in=list(post_ids))

@@ -70,7 +70,8 @@ def compose(request: HttpRequest) -> HttpResponse:
             try:
                 post = _compose_save(request, form, draft, channels)
             except actions.PublishingError as error:  # e.g. the campaign was just archived
-                form.add_error("campaign", str(error))
+                field = "pillar" if isinstance(error, actions.PillarRefused) else "campaign"
+                form.add_error(field, str(error))
             else:
                 return _after_compose(request, post, action, form)
     return render(
@@ -91,6 +92,7 @@ def _compose_save(request: HttpRequest, form: ComposeForm, draft: Post | None, c
         "first_comment": form.cleaned_data["first_comment"],
         "link": form.cleaned_data["link"],
         "campaign": form.cleaned_data["campaign"],
+        "pillar": form.cleaned_data["pillar"],
         "media": form.media_choice(),
     }
     _save_alts(request, form)
@@ -164,6 +166,7 @@ def compose_autosave(request: HttpRequest) -> HttpResponse:
         link=request.POST.get("link", "").strip()[:2000],  # a draft keeps what was typed
         # A campaign that is not one of the choices is left as it was.
         campaign=form.cleaned_data.get("campaign", actions.KEEP),
+        pillar=form.cleaned_data.get("pillar", actions.KEEP),
         media=form.media_choice(),
     )
     return render(request, "publishing/_autosave.html", {"draft": draft})
@@ -272,6 +275,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 first_comment=form.cleaned_data["first_comment"],
                 link=form.cleaned_data["link"],
                 campaign=form.cleaned_data["campaign"],
+                pillar=form.cleaned_data["pillar"],
                 media=form.media_choice(),
             )
             recurrence.post_set_repeat(

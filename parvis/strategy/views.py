@@ -1,4 +1,4 @@
-"""Campaign pages: the list, one campaign with its posts, the form, archiving."""
+"""Campaign pages: the list, one campaign with its posts and results, the form, archiving."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.publishing.selectors import posts_of_campaign
 from parvis.strategy import actions, selectors
+from parvis.strategy.editing import form_page
 from parvis.strategy.forms import CampaignForm
 from parvis.strategy.models import Campaign
+from parvis.strategy.progress import progress_of_goals
+from parvis.strategy.results import campaign_results
 
 
 @workspace_view()
@@ -38,35 +41,33 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "active_nav": "campaigns",
             "campaign": campaign,
             "posts": posts_of_campaign(workspace=request.workspace, campaign_id=campaign.pk),
+            "results": campaign_results(workspace=request.workspace, campaign=campaign),
+            "goals": progress_of_goals(
+                list(
+                    selectors.goals_of_campaign(
+                        workspace=request.workspace, campaign_id=campaign.pk
+                    )
+                )
+            ),
             "can_manage": request.membership.can("campaign.manage"),
         },
     )
 
 
-def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
-    """Call the action; a refusal becomes an error on its field (nothing typed is lost)."""
-    data = {**form.cleaned_data, "acting_user": request.user}
-    try:
+def _form_page(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    def save(data: dict) -> Campaign:
         if campaign is None:
             return actions.campaign_create(workspace=request.workspace, **data)
         return actions.campaign_update(campaign=campaign, **data)
-    except actions.CampaignError as error:
-        form.add_error(error.field, error.message)
-        return None
 
-
-def _form_page(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
-    form = CampaignForm(request.POST or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, campaign)
-        if saved is not None:
-            messages.success(request, _("Campaign saved."))
-            return redirect(saved.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "strategy/campaign_form.html",
-        {"active_nav": "campaigns", "form": form, "campaign": campaign},
-        status=400 if request.method == "POST" else 200,
+        form=CampaignForm(request.POST or None, campaign=campaign),
+        save=save,
+        saved_message=_("Campaign saved."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        template="strategy/campaign_form.html",
+        context={"active_nav": "campaigns", "campaign": campaign},
     )
 
 

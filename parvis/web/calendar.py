@@ -142,7 +142,7 @@ def summarised_events(
     return events + [day_summary_event(day, posts) for day, posts in sorted(busy.items())]
 
 
-def first_month_query(today: date, *, campaign: str = "") -> str:
+def first_month_query(today: date, *, campaign: str = "", pillar: str = "") -> str:
     """The query the calendar's first month view sends for its events (a grid of
     six weeks from the Monday on or before the 1st), so the page can ask for
     them while its scripts load. Same parameters, same order, same encoding as
@@ -153,4 +153,6 @@ def first_month_query(today: date, *, campaign: str = "") -> str:
     params = {"start": f"{start}T00:00:00", "end": f"{end}T00:00:00", "summarise": "1"}
     if campaign:
         params["campaign"] = campaign
+    if pillar:
+        params["pillar"] = pillar
     return urlencode(params)

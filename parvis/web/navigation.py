@@ -22,6 +22,8 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("media", _("Media"), "images", "publishing:media"),
     NavItem("review", _("To review"), "check2-square", "publishing:review_queue"),
     NavItem("campaigns", _("Campaigns"), "flag", "strategy:campaigns"),
+    NavItem("goals", _("Goals"), "bullseye", "strategy:goals"),
+    NavItem("pillars", _("Pillars"), "columns-gap", "strategy:pillars"),
     NavItem("inbox", _("Inbox"), "inbox", "inbox:list"),
     NavItem("community", _("Community"), "people", "community:list"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("w/<slug:workspace>/", views.workspace_home, name="workspace"),
     path("w/<slug:workspace>/calendar/", views.calendar, name="calendar"),
     path("w/<slug:workspace>/calendar/events/", views.calendar_events, name="calendar_events"),
+    path("w/<slug:workspace>/calendar/mix/", views.calendar_mix, name="calendar_mix"),
     path(
         "w/<slug:workspace>/calendar/posts/<int:post_id>/move/",
         views.calendar_move,

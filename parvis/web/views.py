@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -20,11 +21,13 @@ from parvis.publishing.models import PostStatus
 from parvis.publishing.rescheduling import RescheduleRefused, post_reschedule
 from parvis.publishing.selectors import (
     NO_CAMPAIGN,
+    NO_PILLAR,
     calendar_day_counts,
     calendar_rows,
     post_of_or_404,
 )
-from parvis.strategy.selectors import campaign_choices
+from parvis.strategy.progress import goals_summary
+from parvis.strategy.selectors import campaign_choices, pillar_choices, pillar_mix
 from parvis.web.calendar import events_for, first_month_query, summarised_events
 
 
@@ -41,8 +44,22 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     return redirect("web:calendar", workspace=request.workspace.slug)
 
 
+def _month_mix(request: HttpRequest, today: date) -> Any:
+    """The content mix of the month the calendar opens on, drawn with the page so
+    that nothing moves when the calendar asks for it again."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start, end = (
+        timezone.make_aware(datetime.combine(day, time.min)) for day in (first, following)
+    )
+    return pillar_mix(workspace=request.workspace, start=start, end=end)
+
+
 @workspace_view()
 def calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    pillars = pillar_choices(workspace=request.workspace)
+    goals, more_goals = goals_summary(workspace=request.workspace, today=today)
     return render(
         request,
         "web/calendar.html",
@@ -55,8 +72,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "statuses": PostStatus.choices,
             "campaigns": campaign_choices(workspace=request.workspace),
             "chosen_campaign": request.GET.get("campaign", ""),
+            "pillars": pillars,
+            "mix": _month_mix(request, today) if pillars else None,
+            "goals": goals,
+            "more_goals": more_goals,
+            "chosen_pillar": request.GET.get("pillar", ""),
             "first_query": first_month_query(
-                timezone.localdate(), campaign=request.GET.get("campaign", "")
+                today,
+                campaign=request.GET.get("campaign", ""),
+                pillar=request.GET.get("pillar", ""),
             ),
             "can_move": request.membership.can("post.draft"),
         },
@@ -76,27 +100,43 @@ def _parse_moment(raw: str | None) -> datetime | None:
     return moment
 
 
-@workspace_view()
-def calendar_events(request: HttpRequest) -> HttpResponse:
-    """The posts FullCalendar asks for, as JSON events, in the workspace's zone."""
+class _BadFilter(ValueError):
+    pass
+
+
+def _calendar_filters(request: HttpRequest) -> dict[str, Any]:
+    """The period and filters the calendar sends (events and mix alike)."""
     start, end = _parse_moment(request.GET.get("start")), _parse_moment(request.GET.get("end"))
     if start is None or end is None or end <= start:
-        return HttpResponseBadRequest(_("Give a start and an end date (ISO 8601)."))
+        raise _BadFilter(_("Give a start and an end date (ISO 8601)."))
     try:
         channel_ids = [int(c) for c in request.GET.getlist("channel") if c]
     except ValueError:
-        return HttpResponseBadRequest(_("A channel filter is not a number."))
+        raise _BadFilter(_("A channel filter is not a number.")) from None
     campaign = request.GET.get("campaign") or None
     if campaign not in (None, NO_CAMPAIGN) and not campaign.isdigit():
-        return HttpResponseBadRequest(_("A campaign filter is not a number."))
-    filters = {
+        raise _BadFilter(_("A campaign filter is not a number."))
+    pillar = request.GET.get("pillar") or None
+    if pillar not in (None, NO_PILLAR) and not pillar.isdigit():
+        raise _BadFilter(_("A pillar filter is not a number."))
+    return {
         "workspace": request.workspace,
         "start": start,
         "end": end,
         "channel_ids": channel_ids,
         "statuses": [s for s in request.GET.getlist("status") if s],
         "campaign": campaign,
+        "pillar": pillar,
     }
+
+
+@workspace_view()
+def calendar_events(request: HttpRequest) -> HttpResponse:
+    """The posts FullCalendar asks for, as JSON events, in the workspace's zone."""
+    try:
+        filters = _calendar_filters(request)
+    except _BadFilter as error:
+        return HttpResponseBadRequest(str(error))
     if request.GET.get("summarise"):  # month and week grids: busy days as counts
         events = summarised_events(
             calendar_day_counts(**filters),
@@ -106,6 +146,22 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
     else:
         events = events_for(calendar_rows(**filters), membership=request.membership)
     return JsonResponse(events, safe=False)
+
+
+@workspace_view()
+def calendar_mix(request: HttpRequest) -> HttpResponse:
+    """htmx: each content pillar's share of the posts in the calendar's period (its
+    other filters applied, not the pillar one), next to its target."""
+    try:
+        filters = _calendar_filters(request)
+    except _BadFilter as error:
+        return HttpResponseBadRequest(str(error))
+    filters["pillar"] = None
+    return render(
+        request,
+        "strategy/_pillar_mix.html",
+        {"mix": pillar_mix(**filters), "has_pillars": True},
+    )
 
 
 def _new_start(request: HttpRequest) -> datetime | None:

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from parvis.channels.models import Channel
 from parvis.publishing.models import MediaAsset, Post
-from parvis.strategy.actions import campaign_create
+from parvis.strategy.actions import campaign_create, goal_create, pillar_create
 from tests import factories
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -62,6 +62,18 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     campaign_b = campaign_create(
         workspace=workspace_b, name="Secret", starts_on=date(2027, 1, 1), acting_user=None
     )
+    goal_b = goal_create(
+        workspace=workspace_b,
+        name="Secret",
+        kpi="posts_published",
+        target=3,
+        starts_on=date(2027, 1, 1),
+        deadline=date(2027, 1, 31),
+        acting_user=None,
+    )
+    pillar_b = pillar_create(
+        workspace=workspace_b, name="Secret", target_share=50, acting_user=None
+    )
     asset_b = MediaAsset.objects.create(
         workspace=workspace_b,
         file="workspaces/b/secret.jpg",
@@ -78,6 +90,8 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
         "channel_id": str(channel_b.pk),
         "post_id": str(post_b.pk),
         "asset_id": str(asset_b.pk),
+        "goal_id": str(goal_b.pk),
+        "pillar_id": str(pillar_b.pk),
     }
     client.force_login(owner_a)
     answers = {}
@@ -90,3 +104,6 @@ def test_members_of_workspace_a_get_404_on_every_page_of_workspace_b(client):
     campaign_b.refresh_from_db()
     assert not campaign_b.archived
     assert MediaAsset.objects.filter(pk=asset_b.pk).exists()
+    goal_b.refresh_from_db()
+    pillar_b.refresh_from_db()
+    assert not goal_b.archived and not pillar_b.archived

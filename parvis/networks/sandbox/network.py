@@ -178,6 +178,11 @@ class SandboxNetwork(Network):
         account = SandboxAccount.objects.get(external_id=external_id)
         return self._interactions(ChannelRef(external_id, access_token=account.token), "")
 
+    def metrics_now(self, *, external_id: str, remote_ids: Sequence[str]) -> list[MetricSample]:
+        """The account's and these posts' figures now, read synchronously: used by the demo."""
+        account = SandboxAccount.objects.get(external_id=external_id)
+        return self._metrics(ChannelRef(external_id, access_token=account.token), remote_ids)
+
     def _account(self, channel: ChannelRef) -> SandboxAccount:
         account = SandboxAccount.objects.filter(external_id=channel.external_id).first()
         if account is None or account.token_revoked or account.token != channel.access_token:

@@ -19,6 +19,8 @@ document.addEventListener("DOMContentLoaded", () => {
   // Event times are wall-clock times in the workspace's zone, without an
   // offset: FullCalendar keeps them as they are and gives them back the same way.
   const wallClock = (event) => event.startStr.slice(0, 19);
+  // A view's bounds as the day's first moment, wall-clock, in the workspace's zone.
+  const wallDay = (date) => `${date.toISOString().slice(0, 10)}T00:00:00`;
 
   const moved = (info) => {
     const url = moveUrl.replace(/\/0\/move\/$/, `/${encodeURIComponent(info.event.id)}/move/`);
@@ -47,6 +49,7 @@ document.addEventListener("DOMContentLoaded", () => {
         if (body.start && body.start !== wallClock(info.event)) info.event.setStart(body.start);
         say(body.message, true);
         calendar.refetchEvents(); // a busy day's counts follow
+        refreshMix(); // a post moved to another month
       })
       .catch(() => {
         info.revert();
@@ -75,6 +78,22 @@ document.addEventListener("DOMContentLoaded", () => {
       counts.append(part);
     }
     return { domNodes: [title, counts] };
+  };
+
+  // The content mix of the period on screen (its filters applied, not the pillar
+  // one), above the calendar: asked again when the calendar moves or a filter changes.
+  const mix = document.getElementById("pillar-mix");
+  let mixRange = null;
+  const refreshMix = () => {
+    if (!mix || !mixRange) return;
+    const params = new URLSearchParams({ start: mixRange.startStr, end: mixRange.endStr });
+    for (const [key, value] of new FormData(filters)) if (value && key !== "pillar") params.append(key, value);
+    fetch(`${mix.dataset.mixUrl}?${params}`, { headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.statusText)))
+      .then((html) => {
+        mix.innerHTML = html;
+      })
+      .catch(() => {});
   };
 
   const initialView = narrow ? "listWeek" : "dayGridMonth";
@@ -144,7 +163,16 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     },
     eventDrop: moved,
+    datesSet: (info) => {
+      // The month grid shows the days around the month: the mix is the month's own.
+      const range = info.view.currentStart ? { start: info.view.currentStart, end: info.view.currentEnd } : info;
+      mixRange = { startStr: wallDay(range.start), endStr: wallDay(range.end) };
+      refreshMix();
+    },
   });
   calendar.render();
-  filters.addEventListener("change", () => calendar.refetchEvents());
+  filters.addEventListener("change", () => {
+    calendar.refetchEvents();
+    refreshMix();
+  });
 });
