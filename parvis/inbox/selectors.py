@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
+from parvis.channels.selectors import channels_of
 from parvis.inbox.models import Reply
 from parvis.inbox.responsiveness import only_overdue, with_awaiting_since
 from parvis.inbox.states import ReplyStates
@@ -48,13 +49,40 @@ def open_count(*, workspace: Workspace) -> int:
 def conversations_of(
     *, workspace: Workspace, filters: InboxFilters, user: User
 ) -> QuerySet[Conversation]:
+    """The list's conversations, newest (or most urgent) first, with what a row shows."""
+    rows = matching_conversations(workspace=workspace, filters=filters, user=user)
+    rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
+    return (
+        rows.select_related("channel", "assignee", "author", "post")
+        .prefetch_related("tags")
+        .order_by(*ORDERS.get(filters.order, ORDERS[""]))
+    )
+
+
+def conversations_count(
+    *, workspace: Workspace, filters: InboxFilters, user: User, most: int
+) -> int:
+    """How many conversations the filters select, counting no further than ``most``: with
+    a million conversations an exact count reads every matching row, and the list only
+    needs to say "more than" past what it can show."""
+    rows = matching_conversations(workspace=workspace, filters=filters, user=user)
+    if filters.overdue:
+        rows = only_overdue(rows, workspace=workspace)
+    return rows.order_by()[:most].count()
+
+
+def matching_conversations(
+    *, workspace: Workspace, filters: InboxFilters, user: User
+) -> QuerySet[Conversation]:
+    """The conversations the filters select (except ``overdue``), in no particular order."""
     rows = Conversation.objects.in_workspace(workspace)
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.channel:
         rows = rows.filter(channel_id=filters.channel)
-    if filters.network:
-        rows = rows.filter(channel__network=filters.network)
+    if filters.network:  # the channels' ids, so that the conversations' indexes serve
+        channels = channels_of(workspace=workspace).filter(network=filters.network)
+        rows = rows.filter(channel_id__in=list(channels.values_list("pk", flat=True)))
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.assignee == "me":
@@ -75,12 +103,7 @@ def conversations_of(
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
         rows = rows.filter(last_message_at__lt=end)
-    rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
-    return (
-        rows.select_related("channel", "assignee", "author", "post")
-        .prefetch_related("tags")
-        .order_by(*ORDERS.get(filters.order, ORDERS[""]))
-    )
+    return rows
 
 
 def conversation_of_or_404(*, workspace: Workspace, conversation_id: int) -> Conversation:

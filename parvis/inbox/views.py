@@ -84,11 +84,15 @@ def _list_context(request: HttpRequest) -> dict:
     networks = sorted({c.network for c in channels})
     raw = request.GET.get("shown", "")
     shown = min(int(raw), MOST_SHOWN) if raw.isdigit() else selectors.INBOX_PAGE
-    total = rows.count()
+    total = selectors.conversations_count(
+        workspace=workspace, filters=filters, user=request.user, most=MOST_SHOWN + 1
+    )
     return {
         "active_nav": "inbox",
         "conversations": rows[:shown],
         "total": total,
+        "total_beyond": total > MOST_SHOWN,  # counted no further: "more than 1,000"
+        "most_shown": MOST_SHOWN,
         "more_query": (
             _query(request, shown=shown + selectors.INBOX_PAGE)
             if shown < min(total, MOST_SHOWN)
