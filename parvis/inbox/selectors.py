@@ -41,6 +41,82 @@ class InboxFilters:
 ORDERS = {"": ("-last_message_at", "-id"), "priority": ("-priority", "-last_message_at", "-id")}
 
 
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the list, and where the pages beside it start (``None``: no more)."""
+
+    conversations: list[Conversation]
+    older: str | None  # the cursor of the next page down the list
+    newer: str | None  # the cursor of the page above (back towards the first)
+
+
+def _keys(order: str) -> list[str]:
+    return [key.lstrip("-") for key in ORDERS.get(order, ORDERS[""])]
+
+
+def cursor_of(conversation: Conversation, order: str) -> str:
+    """Where a page starts or ends: the row's values in the list's order, joined by "_"."""
+    values = [getattr(conversation, key) for key in _keys(order)]
+    return "_".join(v.isoformat() if isinstance(v, datetime) else str(v) for v in values)
+
+
+def _cursor_values(cursor: str, order: str) -> list | None:
+    parts = cursor.split("_")
+    keys = _keys(order)
+    if len(parts) != len(keys):
+        return None
+    values: list = []
+    try:
+        for key, part in zip(keys, parts, strict=True):
+            if key == "last_message_at":
+                at = datetime.fromisoformat(part)
+                if at.tzinfo is None:
+                    return None
+                values.append(at)
+            else:
+                values.append(int(part))
+    except ValueError:
+        return None
+    return values
+
+
+def _beyond(order: str, values: list, *, older: bool) -> Q:
+    """The rows after (``older``) or before the cursor in the list's order, all keys
+    descending: compared key by key, with the first key's bound for the index."""
+    keys = _keys(order)
+    beyond = "lt" if older else "gt"
+    condition, equal = Q(), Q()
+    for key, value in zip(keys, values, strict=True):
+        condition |= equal & Q(**{f"{key}__{beyond}": value})
+        equal &= Q(**{key: value})
+    bound = "lte" if older else "gte"
+    return Q(**{f"{keys[0]}__{bound}": values[0]}) & condition
+
+
+def page_of(
+    rows: QuerySet[Conversation], *, order: str, after: str = "", before: str = ""
+) -> InboxPage:
+    """The ``INBOX_PAGE`` conversations after the cursor ``after`` (down the list) or
+    before ``before`` (up the list); the first page without either. A page is read from
+    an index in the list's order, however deep: no offset, no row counted to get there."""
+    size = INBOX_PAGE
+    values = _cursor_values(before, order) if before else None
+    if values is not None:  # up the list: read upwards, then show in the list's order
+        found = list(rows.filter(_beyond(order, values, older=False)).reverse()[: size + 1])
+        page = found[:size][::-1]
+        newer = cursor_of(page[0], order) if len(found) > size else None
+        older = cursor_of(page[-1], order) if page else None
+        return InboxPage(conversations=page, older=older, newer=newer)
+    values = _cursor_values(after, order) if after else None
+    if values is not None:
+        rows = rows.filter(_beyond(order, values, older=True))
+    found = list(rows[: size + 1])
+    page = found[:size]
+    older = cursor_of(page[-1], order) if len(found) > size else None
+    newer = cursor_of(page[0], order) if values is not None and page else None
+    return InboxPage(conversations=page, older=older, newer=newer)
+
+
 def open_count(*, workspace: Workspace) -> int:
     """The navigation's badge: conversations still open."""
     return Conversation.objects.in_workspace(workspace).filter(status="open").count()
