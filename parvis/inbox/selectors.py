@@ -117,9 +117,17 @@ def page_of(
     return InboxPage(conversations=page, older=older, newer=newer)
 
 
-def open_count(*, workspace: Workspace) -> int:
-    """The navigation's badge: conversations still open."""
-    return Conversation.objects.in_workspace(workspace).filter(status="open").count()
+BADGE_MOST = 1000  # the badge says "999+" from there: it is counted on every page
+
+
+def open_badge(*, workspace: Workspace) -> str:
+    """The navigation's badge: conversations still open ("" for none), "999+" past
+    ``BADGE_MOST`` (counting further would read every open row on every page)."""
+    rows = Conversation.objects.in_workspace(workspace).filter(status="open")
+    count = rows.order_by()[:BADGE_MOST].count()
+    if count >= BADGE_MOST:
+        return f"{BADGE_MOST - 1}+"
+    return str(count) if count else ""
 
 
 def conversations_of(

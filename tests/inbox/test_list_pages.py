@@ -83,3 +83,19 @@ def test_the_count_stops_past_what_is_worth_counting(
     assert "More than 5 conversations" in listed(logged_in_client, workspace)
     monkeypatch.setattr(views, "MOST_COUNTED", 7)
     assert "7 conversations" in listed(logged_in_client, workspace)
+
+
+def test_the_navigation_badge_stops_counting_at_999_plus(
+    logged_in_client, workspace, channel, monkeypatch
+):
+    from parvis.inbox import selectors
+
+    messages_store(
+        channel=channel,
+        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(4)],
+    )
+    assert 'data-testid="inbox-count">4<' in listed(logged_in_client, workspace)
+    monkeypatch.setattr(selectors, "BADGE_MOST", 4)
+    assert 'data-testid="inbox-count">3+<' in listed(logged_in_client, workspace)
+    Conversation.objects.update(status="done")
+    assert 'data-testid="inbox-count"' not in listed(logged_in_client, workspace)
