@@ -18,6 +18,14 @@ from tests.inbox.test_pages import listed
 pytestmark = pytest.mark.django_db
 
 
+def _mentions(channel, count: int) -> None:
+    """``count`` mentions, a minute apart: m0 the oldest, each its own conversation."""
+    messages_store(
+        channel=channel,
+        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(count)],
+    )
+
+
 def _previews(page: str) -> list[str]:
     return re.findall(r'inbox-preview">message (m\d+)<', page)
 
@@ -29,10 +37,7 @@ def _link(page: str, testid: str) -> dict[str, str]:
 
 
 def test_a_long_list_comes_in_pages_of_fifty_older_and_newer(logged_in_client, workspace, channel):
-    messages_store(
-        channel=channel,
-        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(120)],
-    )
+    _mentions(channel, 120)
     first = listed(logged_in_client, workspace, kind="mention")
     newest = [f"m{i}" for i in range(119, -1, -1)]
     assert _previews(first) == newest[:50] and "page-newer" not in first
@@ -74,10 +79,7 @@ def test_a_cursor_that_does_not_parse_shows_the_first_page(logged_in_client, wor
 def test_the_count_stops_past_what_is_worth_counting(
     logged_in_client, workspace, channel, monkeypatch
 ):
-    messages_store(
-        channel=channel,
-        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(7)],
-    )
+    _mentions(channel, 7)
     assert "7 conversations" in listed(logged_in_client, workspace)
     monkeypatch.setattr(views, "MOST_COUNTED", 5)
     assert "More than 5 conversations" in listed(logged_in_client, workspace)
@@ -90,10 +92,7 @@ def test_the_navigation_badge_stops_counting_at_999_plus(
 ):
     from parvis.inbox import selectors
 
-    messages_store(
-        channel=channel,
-        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(4)],
-    )
+    _mentions(channel, 4)
     assert 'data-testid="inbox-count">4<' in listed(logged_in_client, workspace)
     monkeypatch.setattr(selectors, "BADGE_MOST", 4)
     assert 'data-testid="inbox-count">3+<' in listed(logged_in_client, workspace)
