@@ -227,7 +227,7 @@ def _measure(args: argparse.Namespace, database_url: str) -> dict:
                  for _ in range(args.engines)]  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     try:
-        up = wait_until(lambda: _answers(base_url), timeout=30)
+        up = wait_until(lambda: _answers(base_url), timeout=180)  # slow on a busy machine
         if not up:
             sys.exit("gunicorn did not start: run it by hand to see why.")
         ingests = []
