@@ -4,7 +4,7 @@ Conversations get a long-tailed number of messages (most a handful, a few posts
 thousands), spread over channels, kinds, statuses, assignees, tags and a year of
 dates. The list and conversation views are timed in the server process (Django's
 handler, middleware and templates included; no network), with varied filters,
-``shown`` sizes and conversations.
+pages deep in the list and conversations.
 """
 
 from __future__ import annotations
@@ -169,9 +169,24 @@ def _list_queries(channels, members, rng: random.Random, count: int) -> list[dic
         lambda: {"since": str(today - timedelta(days=rng.randrange(1, 60)))},
         lambda: {"until": str(today - timedelta(days=rng.randrange(30, 300)))},
         lambda: {"status": "", "tag": rng.choice(TAGS), "kind": "comments"},
-        lambda: {"shown": str(rng.choice((100, 200, 500, 1000)))},
+        # Deep in the list: the page that starts after the first 100 ... 1,000 rows. It
+        # was one page of 100 ... 1,000 rows ("Show more"); the list now pages by cursor.
+        lambda: {"depth": str(rng.choice((100, 200, 500, 1000)))},
     ]
     return [rng.choice(choices)() for _ in range(count)]
+
+
+def _deep_pages(workspace, user) -> dict[str, dict[str, str]]:
+    """The "Older" link's query at each depth, as a person who paged down would have it."""
+    from parvis.inbox import selectors
+
+    rows = selectors.conversations_of(
+        workspace=workspace, filters=selectors.InboxFilters(), user=user
+    )
+    return {
+        str(depth): {"after": selectors.cursor_of(rows[depth - 1], "")}
+        for depth in (100, 200, 500, 1000)
+    }
 
 
 def time_pages(*, workspace, user, channels, members, conversation_ids, requests: int) -> dict:
@@ -184,17 +199,19 @@ def time_pages(*, workspace, user, channels, members, conversation_ids, requests
     with override_settings(STORAGES=plain):
         client = Client()
         client.force_login(user)
-        return _timed(client, workspace, channels, members, conversation_ids, requests)
+        return _timed(client, workspace, user, channels, members, conversation_ids, requests)
 
 
-def _timed(client, workspace, channels, members, conversation_ids, requests: int) -> dict:
+def _timed(client, workspace, user, channels, members, conversation_ids, requests: int) -> dict:
     from django.urls import reverse
 
     rng = random.Random(7)
     list_url = reverse("inbox:list", kwargs={"workspace": workspace.slug})
     client.get(list_url)  # warm: templates compiled, connections open
     timings: dict[str, list[float]] = {"inbox": [], "conversation": []}
+    deep = _deep_pages(workspace, user)
     for query in _list_queries(channels, members, rng, requests):
+        query = deep[query["depth"]] if "depth" in query else query
         started = time.perf_counter()
         response = client.get(list_url, query)
         timings["inbox"].append((time.perf_counter() - started) * 1000)

@@ -124,6 +124,37 @@ def wait_until(condition, *, timeout: float, every: float = 0.25) -> bool:
     return False
 
 
+def _group_cpu_seconds(groups: set[int]) -> float:
+    """CPU seconds used so far by every process of these process groups (Linux /proc)."""
+    used = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) in groups:  # pgrp; then utime and stime, in clock ticks
+            used += int(fields[11]) + int(fields[12])
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def wait_settled(
+    processes: list[subprocess.Popen], *, busy: float = 0.2, timeout: float = 120
+) -> bool:
+    """Wait until these services (each the leader of its process group, children
+    included) use less than ``busy`` of a core over a second: started up (imports,
+    workers booted) and idle, so their start-up is not counted in what is timed."""
+    groups = {process.pid for process in processes}
+    deadline = time.monotonic() + timeout
+    before = _group_cpu_seconds(groups)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = _group_cpu_seconds(groups)
+        if now - before < busy:
+            return True
+        before = now
+    return False
+
+
 def stop_process_groups(processes: list[subprocess.Popen], *, timeout: float = 15) -> None:
     """SIGTERM each process's group (started with ``start_new_session``), SIGKILL the slow."""
     for process in processes:

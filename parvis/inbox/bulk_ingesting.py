@@ -160,13 +160,16 @@ def conversations_grow(growths: dict[int, Growth]) -> None:
         else "(%s, %s, %s, %s, %s, %s, %s, %s)"
     )
     newer = f"(v.newest >= {table}.last_message_at OR {table}.message_count = 0)"
+    # As the field writes it (SQLite keeps text: "+00:00" written raw would compare wrong).
+    at_field = Conversation._meta.get_field("last_message_at")
     for start in range(0, len(ids), UPDATE_BATCH):
         batch = ids[start : start + UPDATE_BATCH]
         params: list[object] = []
         for pk in batch:
             growth = growths[pk]
             triage = growth.newest
-            params += [pk, growth.count, growth.newest_at, growth.preview]
+            newest_at = at_field.get_db_prep_value(growth.newest_at, connection)
+            params += [pk, growth.count, newest_at, growth.preview]
             params += [triage.language, triage.sentiment, triage.intent, growth.flags]
         done = f"{table}.status = 'done'"
 

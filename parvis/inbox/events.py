@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from django.db import connection, transaction
+
 from parvis.channels.models import Channel, ChannelStatus
 from parvis.engine.runner import Move
 from parvis.inbox.ingesting import messages_store
@@ -57,8 +59,27 @@ def _store(network: str, items: list[WebhookItem]) -> set[tuple[int, str]]:
     )
     stored: set[tuple[int, str]] = set()
     for channel in channels.select_related("workspace"):
-        messages_store(channel=channel, interactions=by_account[channel.external_id], new=stored)
+        with transaction.atomic():
+            _commit_without_waiting_for_disk()
+            messages_store(
+                channel=channel, interactions=by_account[channel.external_id], new=stored
+            )
     return stored
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """On PostgreSQL, let this transaction's commit return before its WAL is on disk.
+
+    Safe for messages read from a delivery: the delivery itself was committed durably
+    before its 200, and stays ``received`` until the runner's move commits, which is
+    durable and flushes every earlier commit with it. A crash can only lose a suffix of
+    the log: messages lost with their event's move are read again from the raw
+    delivery, and messages kept without it are found already stored (no duplicate).
+    Only the flush is skipped: nothing else changes (``synchronous_commit``).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def read_together(events: list[InboundEvent]) -> None:

@@ -213,8 +213,8 @@ def responsiveness_by_member(*, workspace: Workspace, period: Period) -> dict[in
 def with_awaiting_since(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """Annotate ``awaiting_since``: the first message received since the brand's last
     answer (None when the brand spoke last)."""
-    last_answer = Message.objects.filter(
-        conversation=OuterRef("conversation"), direction=Direction.OUT
+    last_answer = Message.objects.filter(  # the conversation's, read once (``thread_answers``)
+        conversation=OuterRef(OuterRef("pk")), direction=Direction.OUT
     ).order_by("-created_at")
     waiting = (
         Message.objects.filter(conversation=OuterRef("pk"))

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from parvis.accounts.models import User, Workspace
+from parvis.channels.selectors import channels_of
 from parvis.inbox.models import Reply
 from parvis.inbox.responsiveness import only_overdue, with_awaiting_since
 from parvis.inbox.states import ReplyStates
@@ -40,21 +41,132 @@ class InboxFilters:
 ORDERS = {"": ("-last_message_at", "-id"), "priority": ("-priority", "-last_message_at", "-id")}
 
 
-def open_count(*, workspace: Workspace) -> int:
-    """The navigation's badge: conversations still open."""
-    return Conversation.objects.in_workspace(workspace).filter(status="open").count()
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the list, and where the pages beside it start (``None``: no more)."""
+
+    conversations: list[Conversation]
+    older: str | None  # the cursor of the next page down the list
+    newer: str | None  # the cursor of the page above (back towards the first)
+
+
+def _keys(order: str) -> list[str]:
+    return [key.lstrip("-") for key in ORDERS.get(order, ORDERS[""])]
+
+
+def cursor_of(conversation: Conversation, order: str) -> str:
+    """Where a page starts or ends: the row's values in the list's order, joined by "_"."""
+    values = [getattr(conversation, key) for key in _keys(order)]
+    return "_".join(v.isoformat() if isinstance(v, datetime) else str(v) for v in values)
+
+
+def _cursor_values(cursor: str, order: str) -> list | None:
+    parts = cursor.split("_")
+    keys = _keys(order)
+    if len(parts) != len(keys):
+        return None
+    values: list = []
+    try:
+        for key, part in zip(keys, parts, strict=True):
+            if key == "last_message_at":
+                at = datetime.fromisoformat(part)
+                if at.tzinfo is None:
+                    return None
+                values.append(at)
+            else:
+                values.append(int(part))
+    except ValueError:
+        return None
+    return values
+
+
+def _beyond(order: str, values: list, *, older: bool) -> Q:
+    """The rows after (``older``) or before the cursor in the list's order, all keys
+    descending: compared key by key, with the first key's bound for the index."""
+    keys = _keys(order)
+    beyond = "lt" if older else "gt"
+    condition, equal = Q(), Q()
+    for key, value in zip(keys, values, strict=True):
+        condition |= equal & Q(**{f"{key}__{beyond}": value})
+        equal &= Q(**{key: value})
+    bound = "lte" if older else "gte"
+    return Q(**{f"{keys[0]}__{bound}": values[0]}) & condition
+
+
+def page_of(
+    rows: QuerySet[Conversation], *, order: str, after: str = "", before: str = ""
+) -> InboxPage:
+    """The ``INBOX_PAGE`` conversations after the cursor ``after`` (down the list) or
+    before ``before`` (up the list); the first page without either. A page is read from
+    an index in the list's order, however deep: no offset, no row counted to get there."""
+    size = INBOX_PAGE
+    values = _cursor_values(before, order) if before else None
+    if values is not None:  # up the list: read upwards, then show in the list's order
+        found = list(rows.filter(_beyond(order, values, older=False)).reverse()[: size + 1])
+        page = found[:size][::-1]
+        newer = cursor_of(page[0], order) if len(found) > size else None
+        older = cursor_of(page[-1], order) if page else None
+        return InboxPage(conversations=page, older=older, newer=newer)
+    values = _cursor_values(after, order) if after else None
+    if values is not None:
+        rows = rows.filter(_beyond(order, values, older=True))
+    found = list(rows[: size + 1])
+    page = found[:size]
+    older = cursor_of(page[-1], order) if len(found) > size else None
+    newer = cursor_of(page[0], order) if values is not None and page else None
+    return InboxPage(conversations=page, older=older, newer=newer)
+
+
+BADGE_MOST = 1000  # the badge says "999+" from there: it is counted on every page
+
+
+def open_badge(*, workspace: Workspace) -> str:
+    """The navigation's badge: conversations still open ("" for none), "999+" past
+    ``BADGE_MOST`` (counting further would read every open row on every page)."""
+    rows = Conversation.objects.in_workspace(workspace).filter(status="open")
+    count = rows.order_by()[:BADGE_MOST].count()
+    if count >= BADGE_MOST:
+        return f"{BADGE_MOST - 1}+"
+    return str(count) if count else ""
 
 
 def conversations_of(
     *, workspace: Workspace, filters: InboxFilters, user: User
 ) -> QuerySet[Conversation]:
+    """The list's conversations, newest (or most urgent) first, with what a row shows."""
+    rows = matching_conversations(workspace=workspace, filters=filters, user=user)
+    rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
+    return (
+        rows.select_related("channel", "assignee", "author", "post")
+        .prefetch_related("tags")
+        .order_by(*ORDERS.get(filters.order, ORDERS[""]))
+    )
+
+
+def conversations_count(
+    *, workspace: Workspace, filters: InboxFilters, user: User, most: int
+) -> int:
+    """How many conversations the filters select, counting no further than ``most``: with
+    a million conversations an exact count reads every matching row, and the list only
+    needs to say "more than" past what it can show."""
+    rows = matching_conversations(workspace=workspace, filters=filters, user=user)
+    if filters.overdue:
+        rows = only_overdue(rows, workspace=workspace)
+    return rows.order_by()[:most].count()
+
+
+def matching_conversations(
+    *, workspace: Workspace, filters: InboxFilters, user: User
+) -> QuerySet[Conversation]:
+    """The conversations the filters select (except ``overdue``), in no particular order."""
     rows = Conversation.objects.in_workspace(workspace)
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.channel:
         rows = rows.filter(channel_id=filters.channel)
-    if filters.network:
-        rows = rows.filter(channel__network=filters.network)
+    if filters.network:  # the channels' ids, so that the conversations' indexes serve
+        channels = channels_of(workspace=workspace).filter(network=filters.network)
+        rows = rows.filter(channel_id__in=list(channels.values_list("pk", flat=True)))
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.assignee == "me":
@@ -75,12 +187,7 @@ def conversations_of(
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
         rows = rows.filter(last_message_at__lt=end)
-    rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
-    return (
-        rows.select_related("channel", "assignee", "author", "post")
-        .prefetch_related("tags")
-        .order_by(*ORDERS.get(filters.order, ORDERS[""]))
-    )
+    return rows
 
 
 def conversation_of_or_404(*, workspace: Workspace, conversation_id: int) -> Conversation:

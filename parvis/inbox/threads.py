@@ -163,13 +163,23 @@ class Conversation(Triaged):
         constraints = [
             models.UniqueConstraint(fields=["channel", "thread_key"], name="one_thread_per_key")
         ]
+        # The inbox list's orders, each with its tie-breaker, so a page is read from the
+        # index in order (no sort of every matching row), with or without a status.
         indexes = [
             models.Index(
-                fields=["workspace", "status", "-last_message_at"], name="inbox_by_status"
+                fields=["workspace", "status", "-last_message_at", "-id"], name="inbox_by_status"
             ),
             models.Index(
-                fields=["workspace", "status", "-priority", "-last_message_at"],
+                fields=["workspace", "status", "-priority", "-last_message_at", "-id"],
                 name="inbox_by_priority",
+            ),
+            models.Index(fields=["workspace", "-last_message_at", "-id"], name="inbox_by_time"),
+            models.Index(
+                fields=["channel", "status", "-last_message_at", "-id"], name="inbox_by_channel"
+            ),
+            models.Index(
+                fields=["workspace", "assignee", "status", "-last_message_at", "-id"],
+                name="inbox_by_assignee",
             ),
         ]
 
@@ -225,7 +235,15 @@ class Message(Triaged):
         constraints = [
             models.UniqueConstraint(fields=["channel", "remote_id"], name="one_message_per_id")
         ]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="thread_order")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="thread_order"),
+            # The brand's latest answer in a conversation (the list's "waiting since").
+            models.Index(
+                fields=["conversation", "-created_at"],
+                name="thread_answers",
+                condition=models.Q(direction="out"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -35,8 +35,8 @@ LIST_FILTERS = (
     *("channel", "network", "kind", "status", "assignee", "tag", "since", "until"),
     *("language", "sentiment", "intent", "order", "overdue"),
 )
-LIST_QUERY = (*LIST_FILTERS, "shown")
-MOST_SHOWN = 1000  # "Show more" stops there: filters narrow a longer list
+LIST_QUERY = LIST_FILTERS  # what the pages' links keep (a page's cursor is added to it)
+MOST_COUNTED = 1000  # past it the list says "more than": counting a million rows is slow
 
 
 def _day(raw: str | None) -> date | None:
@@ -82,20 +82,23 @@ def _list_context(request: HttpRequest) -> dict:
     rows = selectors.conversations_of(workspace=workspace, filters=filters, user=request.user)
     channels = list(channels_of(workspace=workspace))
     networks = sorted({c.network for c in channels})
-    raw = request.GET.get("shown", "")
-    shown = min(int(raw), MOST_SHOWN) if raw.isdigit() else selectors.INBOX_PAGE
-    total = rows.count()
+    at_page = {key: request.GET[key] for key in ("after", "before") if request.GET.get(key)}
+    page = selectors.page_of(rows, order=filters.order, **at_page)
+    total = selectors.conversations_count(
+        workspace=workspace, filters=filters, user=request.user, most=MOST_COUNTED + 1
+    )
     return {
         "active_nav": "inbox",
-        "conversations": rows[:shown],
+        "conversations": page.conversations,
         "total": total,
-        "more_query": (
-            _query(request, shown=shown + selectors.INBOX_PAGE)
-            if shown < min(total, MOST_SHOWN)
-            else ""
-        ),
+        "total_beyond": total > MOST_COUNTED,  # counted no further: "more than 1,000"
+        "most_counted": MOST_COUNTED,
+        "older_query": _query(request, after=page.older) if page.older else "",
+        "newer_query": _query(request, before=page.newer) if page.newer else "",
+        "paged": bool(at_page),
+        "filters_query": _query(request),
         "filters": filters,
-        "query": _query(request),
+        "query": _query(request, **at_page),  # this page: refreshed, and back after bulk
         "channels": [(c, channel_label(c)) for c in channels],
         "networks": [(key, _network_name(key)) for key in networks],
         "kinds": ConversationKind.choices,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from parvis.accounts.selectors import workspaces_for
-from parvis.inbox.selectors import open_count
+from parvis.inbox.selectors import open_badge
 from parvis.notifications.selectors import unread_count
 from parvis.publishing.selectors import posts_in_review_count
 from parvis.web.navigation import MAIN_NAVIGATION
@@ -26,5 +26,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["membership"] = request.membership
         context["main_navigation"] = MAIN_NAVIGATION
         context["review_count"] = posts_in_review_count(workspace=workspace)
-        context["inbox_count"] = open_count(workspace=workspace)
+        context["inbox_count"] = open_badge(workspace=workspace)
     return context

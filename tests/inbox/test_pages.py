@@ -200,17 +200,6 @@ def test_roles_decide_who_answers_and_who_notes(
     assert Note.objects.exists() is can_note
 
 
-def test_a_long_list_shows_fifty_then_more(logged_in_client, workspace, channel, monkeypatch):
-    messages_store(
-        channel=channel,
-        interactions=[said(f"m{i}", InteractionKind.MENTION, minutes=i) for i in range(60)],
-    )
-    page = listed(logged_in_client, workspace)
-    assert page.count("conversation-row") == 50 and "shown=100" in page
-    page = listed(logged_in_client, workspace, shown="100")
-    assert page.count("conversation-row") == 60 and "show-more" not in page
-
-
 def test_the_inbox_speaks_french(logged_in_client, workspace, user, stored):
     user.language = "fr"
     user.save(update_fields=["language"])

@@ -106,3 +106,37 @@ def test_read_deliveries_are_forgotten_after_a_month_unread_ones_never(hook_netw
     recent = InboundEvent.objects.create(network="hooknet", body=b"{}", state="processed")
     assert events_prune() == 1
     assert set(InboundEvent.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_messages_read_from_a_delivery_skip_the_disk_wait_and_nothing_else_does(
+    client, workspace, hook_network, monkeypatch
+):
+    """The messages' commit does not wait for the disk (the raw delivery is durable);
+    the setting ends with their transaction: the runner's move, replies and every
+    other write still wait for it."""
+    from django.db import connection
+
+    from parvis.inbox import events
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen: list[str] = []
+    store = events.messages_store
+
+    def watched(**arguments):
+        seen.append(setting())
+        return store(**arguments)
+
+    monkeypatch.setattr(events, "messages_store", watched)
+    Channel.objects.create(workspace=workspace, network="hooknet", external_id="acct-1", name="M")
+    body = delivery_body(entry("c1"))
+    assert post(client, body, sign(body)).status_code == 200
+    assert run_once(InboundEvent) == 1
+    assert seen == ["off"] and setting() == "on"
+    assert Message.objects.count() == 1
+    assert InboundEvent.objects.get().state == "processed"
