@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts import actions
 from parvis.accounts.access import workspace_view
+from parvis.accounts.logos import LogoRejected
 from parvis.accounts.forms import (
     InvitationForm,
     JoinForm,
@@ -219,6 +220,43 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         {"active_nav": "settings", "form": form, "new_form": NewWorkspaceForm()},
         status=status,
     )
+
+
+@workspace_view("workspace.settings")
+@require_POST
+def workspace_logo(request: HttpRequest) -> HttpResponse:
+    """Upload a new logo, or remove it ("remove" in the form)."""
+    back = redirect("accounts:workspace_settings", workspace=request.workspace.slug)
+    if request.POST.get("remove"):
+        actions.workspace_logo_remove(acting=request.membership)
+        messages.success(request, _("Logo removed."))
+        return back
+    upload = request.FILES.get("logo")
+    if upload is None:
+        messages.error(request, _("Choose an image file for the logo, then upload it."))
+        return back
+    try:
+        actions.workspace_logo_set(acting=request.membership, file=upload, size=upload.size)
+    except LogoRejected as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Logo saved: it shows in the menu bar and on reports."))
+    return back
+
+
+@workspace_view()
+def workspace_logo_file(request: HttpRequest) -> FileResponse:
+    """The logo itself, for the workspace's members only."""
+    logo = request.workspace.logo
+    if not logo:
+        raise Http404(_("This workspace has no logo."))
+    try:
+        handle = logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("This workspace has no logo.")) from error
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @workspace_view("workspace.settings")
