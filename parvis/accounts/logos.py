@@ -66,7 +66,7 @@ def logo_normalise(file: IO[bytes], *, size: int) -> bytes:
     if min(image.size) < LOGO_MIN_SIDE:
         raise LogoRejected(
             _(
-                "This image is %(width)s × %(height)s pixels; a logo needs at least "
+                "This image is %(width)s by %(height)s pixels; a logo needs at least "
                 "%(least)s pixels a side to stay sharp."
             )
             % {"width": image.width, "height": image.height, "least": LOGO_MIN_SIDE}

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts import actions
 from parvis.accounts.access import workspace_view
-from parvis.accounts.logos import LogoRejected
 from parvis.accounts.forms import (
     InvitationForm,
     JoinForm,
@@ -29,6 +28,7 @@ from parvis.accounts.forms import (
     RoleForm,
     WorkspaceForm,
 )
+from parvis.accounts.logos import LogoRejected
 from parvis.accounts.models import Invitation, User
 from parvis.accounts.roles import ROLE_HELP, Role
 from parvis.accounts.selectors import members_of, pending_invitations_of
