@@ -14,6 +14,7 @@ from parvis.accounts.access import workspace_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
+from parvis.core.exports import csv_response, wants_csv
 from parvis.inbox.responsiveness import (
     Figures,
     period_of,
@@ -88,6 +89,47 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _csv(workspace, period, total: Figures, members: list[Row], channels: list[Row]):
+    """Everyone, each member and each channel over the period, one line each."""
+    groups = [(_("Everyone"), [Row(_("Everyone"), "", total)])]
+    groups += [(_("Member"), members), (_("Channel"), channels)]
+    lines = (
+        (
+            group,
+            row.name,
+            row.note,
+            period.first,
+            period.last,
+            row.figures.needing,
+            row.figures.answered,
+            None if row.figures.rate is None else round(row.figures.rate * 100, 1),
+            _minutes(row.figures.median_seconds),
+            _minutes(row.figures.p90_seconds),
+        )
+        for group, rows in groups
+        for row in rows
+    )
+    columns = [
+        _("Group"),
+        _("Name"),
+        _("Note"),
+        _("From"),
+        _("To"),
+        _("Needing an answer"),
+        _("Answered"),
+        _("Response rate (%)"),
+        _("Median first response (minutes)"),
+        _("90th percentile (minutes)"),
+    ]
+    return csv_response(
+        filename=_("responsiveness"), columns=columns, rows=lines, workspace=workspace
+    )
+
+
 @workspace_view()
 def responsiveness_page(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
@@ -104,6 +146,8 @@ def responsiveness_page(request: HttpRequest) -> HttpResponse:
         for c in channels_of(workspace=workspace)
     ]
     by_member = responsiveness_by_member(workspace=workspace, period=period)
+    if wants_csv(request):
+        return _csv(workspace, period, total, _member_rows(by_member, workspace), channels)
     return render(
         request,
         "inbox/responsiveness.html",

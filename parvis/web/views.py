@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.accounts.selectors import default_workspace_for
 from parvis.channels.selectors import channel_label, channels_of
+from parvis.core.exports import wants_csv
+from parvis.publishing.exports import posts_csv
 from parvis.publishing.models import PostStatus
 from parvis.publishing.rescheduling import RescheduleRefused, post_reschedule
 from parvis.publishing.selectors import (
@@ -23,6 +25,7 @@ from parvis.publishing.selectors import (
     calendar_day_counts,
     calendar_rows,
     post_of_or_404,
+    posts_between,
 )
 from parvis.strategy.selectors import campaign_choices
 from parvis.web.calendar import events_for, first_month_query, summarised_events
@@ -77,10 +80,22 @@ def _parse_moment(raw: str | None) -> datetime | None:
     return moment
 
 
+def _this_month() -> tuple[datetime, datetime]:
+    first = timezone.localdate().replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(datetime.combine(first, time.min)),
+        timezone.make_aware(datetime.combine(following, time.min)),
+    )
+
+
 @workspace_view()
 def calendar_events(request: HttpRequest) -> HttpResponse:
-    """The posts FullCalendar asks for, as JSON events, in the workspace's zone."""
+    """The posts FullCalendar asks for, as JSON events, in the workspace's zone
+    (as CSV with ``format=csv``: the shown range, this month by default)."""
     start, end = _parse_moment(request.GET.get("start")), _parse_moment(request.GET.get("end"))
+    if wants_csv(request) and (start is None or end is None):
+        start, end = _this_month()
     if start is None or end is None or end <= start:
         return HttpResponseBadRequest(_("Give a start and an end date (ISO 8601)."))
     try:
@@ -98,6 +113,10 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
         "statuses": [s for s in request.GET.getlist("status") if s],
         "campaign": campaign,
     }
+    if wants_csv(request):
+        return posts_csv(
+            workspace=request.workspace, posts=posts_between(**filters), filename=_("calendar")
+        )
     if request.GET.get("summarise"):  # month and week grids: busy days as counts
         events = summarised_events(
             calendar_day_counts(**filters),
