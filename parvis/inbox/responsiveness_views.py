@@ -7,7 +7,6 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from parvis.accounts.access import workspace_view
@@ -17,36 +16,13 @@ from parvis.channels.selectors import channel_label, channels_of
 from parvis.core.exports import csv_response, wants_csv
 from parvis.inbox.responsiveness import (
     Figures,
+    duration_text,
     period_of,
+    rate_text,
     responsiveness_by_channel,
     responsiveness_by_member,
     responsiveness_total,
 )
-
-NO_FIGURE = "\u2013"  # an en dash: nothing to measure
-
-
-def duration_text(seconds: float | None) -> str:
-    """A response time for people: "45 s", "12 min", "2 h 05", "3 d 4 h"."""
-    if seconds is None:
-        return NO_FIGURE
-    whole = round(seconds)
-    if whole < 60:
-        return _("%(seconds)d s") % {"seconds": whole}
-    minutes = round(whole / 60)
-    if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    if minutes < 24 * 60:
-        return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
-    hours = round(minutes / 60)
-    return _("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
-
-
-def rate_text(rate: float | None) -> str:
-    """A share as a percentage in the user's language ("80.0%", "80,0 %")."""
-    if rate is None:
-        return NO_FIGURE
-    return _("%(value)s%%") % {"value": number_format(rate * 100, decimal_pos=1)}
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
+from parvis.web.demo_reports import demo_figures_history, demo_logo
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -320,6 +321,8 @@ def demo_load() -> DemoLogin:
     _thread_example(workspace, user)
     _conversations(workspace, user)
     _community(workspace, user)
+    demo_logo(workspace)
+    demo_figures_history(workspace)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,
