@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from parvis.accounts.models import User, Workspace
 from parvis.core.exports import csv_lines, delimiter_for, neutralised
 from parvis.inbox.threads import Conversation
-from parvis.web.demo import demo_load
 from tests import factories
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -67,12 +65,10 @@ def test_numbers_stay_numbers_even_negative_ones():
     assert _rows(text[1:], ",")[1:] == [["-3"], ["'-3"]]
 
 
-@pytest.fixture
-def demo(db, settings, tmp_path, client):
-    settings.DATA_DIR = tmp_path
-    login = demo_load()
-    client.force_login(User.objects.get(email=login.email))
-    return Workspace.objects.get(slug=login.workspace_slug)
+@pytest.fixture(autouse=True)
+def _logged_in(request, client):
+    if "demo" in request.fixturenames:
+        client.force_login(request.getfixturevalue("demo_owner"))
 
 
 def _download(client, url: str, **query) -> tuple[list[list[str]], object]:

@@ -1,0 +1,112 @@
+"""The PDF report: its content from the demo's Sandbox figures, its pages, its download."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from parvis.accounts.roles import Role
+from parvis.analytics.reports import rendering
+from parvis.analytics.reports.content import interactions_of, report_content
+from parvis.analytics.reports.rendering import ReportUnavailable, report_html
+from parvis.inbox.responsiveness import Period
+from tests import factories
+
+
+def _last_two_weeks(workspace) -> Period:
+    today = timezone.localdate(timezone=ZoneInfo(workspace.time_zone))
+    return Period(today - timedelta(days=14), today - timedelta(days=1))
+
+
+def test_interactions_are_the_networks_count_or_the_sum_of_the_parts():
+    assert interactions_of({"engagements": 7, "likes": 100}) == 7
+    assert interactions_of({"likes": 3, "comments": 2, "shares": 1, "saves": 1, "views": 50}) == 7
+
+
+def test_the_demo_report_holds_its_figures_charts_and_logo(demo):
+    content = report_content(workspace=demo, period=_last_two_weeks(demo))
+    totals = {total.key: total for total in content.totals}
+    assert totals["posts"].value == sum(line.posts for line in content.channels) > 0
+    assert totals["views"].value == sum(line.views for line in content.channels) > 0
+    assert 0 < totals["engagement_rate"].value < 1
+    assert totals["new_followers"].value > 0  # the Sandbox's audience grows every day
+    assert len(content.followers) == demo.channels.count()  # one line per channel
+    assert len(content.top_posts) == 5
+    ranked = [post.interactions for post in content.top_posts]
+    assert ranked == sorted(ranked, reverse=True)
+    assert content.logo_png.startswith(b"\x89PNG")
+    html = report_html(content)
+    assert html.count("data:image/svg+xml;base64,") == 2  # followers and interactions
+    assert "data:image/png;base64," in html  # the logo on the cover
+    assert "Abonnés" in html and "Meilleures publications" in html  # in French
+    assert "size: A4" in html and "counter(pages)" in html
+
+
+def test_a_period_before_anything_happened_says_so_rather_than_drawing_empty_charts(demo):
+    long_ago = Period(
+        demo.created_at.date() - timedelta(days=400), demo.created_at.date() - timedelta(days=390)
+    )
+    content = report_content(workspace=demo, period=long_ago)
+    with translation.override("en"):
+        html = report_html(content)
+    assert "data:image/svg+xml" not in html
+    assert "No post was published in this period." in html
+
+
+def test_the_pdf_downloads_for_the_chosen_period(demo, demo_owner, client):
+    client.force_login(demo_owner)
+    period = _last_two_weeks(demo)
+    response = client.get(
+        reverse("analytics:report_pdf", kwargs={"workspace": demo.slug}),
+        {"since": period.first.isoformat(), "until": period.last.isoformat()},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert f"{period.first}-{period.last}.pdf" in response["Content-Disposition"]
+
+
+def test_without_weasyprint_the_page_explains_what_to_install(
+    demo, demo_owner, client, monkeypatch
+):
+    def missing(content):
+        raise ReportUnavailable("PDF reports need WeasyPrint and the Pango library")
+
+    monkeypatch.setattr("parvis.analytics.reports.views.report_pdf", missing)
+    client.force_login(demo_owner)
+    response = client.get(reverse("analytics:report_pdf", kwargs={"workspace": demo.slug}))
+    assert response.status_code == 503
+    assert "PDF reports need WeasyPrint and the Pango library" in response.content.decode()
+
+
+def test_a_missing_pango_becomes_a_clear_error(monkeypatch, demo):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with translation.override("en"), pytest.raises(ReportUnavailable, match="apt-get install"):
+        rendering.report_pdf(report_content(workspace=demo, period=_last_two_weeks(demo)))
+
+
+def test_a_stranger_gets_no_report(demo, client):
+    client.force_login(factories.make_user())
+    url = reverse("analytics:report_pdf", kwargs={"workspace": demo.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_a_viewer_downloads_but_does_not_see_the_schedules(demo, client):
+    viewer = factories.make_member(demo, Role.VIEWER).user
+    client.force_login(viewer)
+    page = client.get(reverse("analytics:reports", kwargs={"workspace": demo.slug}))
+    assert 'data-testid="report-download"' in page.content.decode()
+    assert 'data-testid="report-schedules"' not in page.content.decode()
