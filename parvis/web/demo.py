@@ -38,7 +38,7 @@ from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
 from parvis.publishing.models import Delivery, Post
-from parvis.web.demo_reports import demo_figures_history, demo_logo
+from parvis.web.demo_reports import demo_figures_history, demo_logo, demo_report_schedule
 
 DEMO_EMAIL = "demo@parvis.local"
 DEMO_ORGANISATION = "La Mie Dorée"
@@ -323,6 +323,7 @@ def demo_load() -> DemoLogin:
     _community(workspace, user)
     demo_logo(workspace)
     demo_figures_history(workspace)
+    demo_report_schedule(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

@@ -16,7 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from parvis.accounts.models import Workspace
+from parvis.accounts.models import User, Workspace
+from parvis.analytics.reports.models import ReportFrequency, ReportSchedule
 from parvis.analytics.snapshots import MetricSnapshot
 from parvis.networks.sandbox.metrics import account_metrics, post_metrics
 from parvis.networks.sandbox.models import SandboxAccount
@@ -48,6 +49,16 @@ def demo_logo(workspace: Workspace) -> None:
     image.save(out, "PNG")
     workspace.logo.save("logo.png", ContentFile(out.getvalue()), save=False)
     workspace.save(update_fields=["logo"])
+
+
+def demo_report_schedule(workspace: Workspace, owner: User) -> None:
+    """A weekly report to the owner: the Reports page shows it, Monday's goes out."""
+    if ReportSchedule.objects.in_workspace(workspace).exists():
+        return
+    schedule = ReportSchedule.objects.create(
+        workspace=workspace, frequency=ReportFrequency.WEEKLY, language="fr", created_by=owner
+    )
+    schedule.members.set([owner])
 
 
 def demo_figures_history(workspace: Workspace) -> int:

@@ -10,10 +10,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from parvis.accounts.roles import Role
+from parvis.analytics.models import MetricSnapshot
 from parvis.analytics.reports import rendering
 from parvis.analytics.reports.content import interactions_of, report_content
+from parvis.analytics.reports.models import ReportSchedule
 from parvis.analytics.reports.rendering import ReportUnavailable, report_html
 from parvis.inbox.responsiveness import Period
+from parvis.web.demo import demo_load
 from tests import factories
 
 
@@ -110,3 +113,15 @@ def test_a_viewer_downloads_but_does_not_see_the_schedules(demo, client):
     page = client.get(reverse("analytics:reports", kwargs={"workspace": demo.slug}))
     assert 'data-testid="report-download"' in page.content.decode()
     assert 'data-testid="report-schedules"' not in page.content.decode()
+
+
+def test_the_demo_shows_reports_with_a_logo_history_and_a_weekly_schedule(demo, demo_owner):
+    assert demo.logo
+    oldest = MetricSnapshot.objects.in_workspace(demo).order_by("measured_at").first()
+    assert oldest.measured_at < timezone.now() - timedelta(days=30)
+    schedule = ReportSchedule.objects.get(workspace=demo)
+    assert list(schedule.members.all()) == [demo_owner]
+    count = MetricSnapshot.objects.in_workspace(demo).count()
+    demo_load()  # again: nothing doubled
+    assert MetricSnapshot.objects.in_workspace(demo).count() == count
+    assert ReportSchedule.objects.filter(workspace=demo).count() == 1
