@@ -116,7 +116,7 @@ def report_pdf(content: ReportContent) -> bytes:
     try:
         # Imported here, not at the top: an installation without Pango still runs,
         # and only the PDF says what is missing.
-        from weasyprint import HTML
+        from weasyprint import HTML, URLFetcher
     except (ImportError, OSError) as error:
         raise ReportUnavailable(
             _(
@@ -127,4 +127,6 @@ def report_pdf(content: ReportContent) -> bytes:
             )
             % {"error": type(error).__name__}
         ) from error
-    return HTML(string=html).write_pdf()
+    # The report embeds its images: nothing is fetched from a network or the disk.
+    embedded_only = URLFetcher(allowed_protocols=("data",))
+    return HTML(string=html, url_fetcher=embedded_only).write_pdf()
