@@ -32,6 +32,7 @@ from parvis.accounts.logos import LogoRejected
 from parvis.accounts.models import Invitation, User
 from parvis.accounts.roles import ROLE_HELP, Role
 from parvis.accounts.selectors import members_of, pending_invitations_of
+from parvis.core.exports import csv_response, wants_csv
 
 
 class LoginView(auth_views.LoginView):
@@ -104,6 +105,15 @@ def _members_page(request: HttpRequest, form: InvitationForm | None = None, stat
 
 @workspace_view("workspace.view")
 def members(request: HttpRequest) -> HttpResponse:
+    if wants_csv(request):
+        rows = (
+            (m.user.full_name, m.user.email, m.get_role_display(), m.created_at)
+            for m in members_of(workspace=request.workspace)
+        )
+        columns = [_("Name"), _("E-mail address"), _("Role"), _("Member since")]
+        return csv_response(
+            filename=_("members"), columns=columns, rows=rows, workspace=request.workspace
+        )
     return _members_page(request)
 
 

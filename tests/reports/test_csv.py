@@ -100,6 +100,8 @@ def test_every_table_of_the_demo_exports_what_its_filters_show(demo, client):
     assert len(calendar) > 1
     audience, _ = _download(client, reverse("analytics:channel_figures", kwargs=slug))
     assert len(audience) - 1 == demo.channels.count()
+    members, _ = _download(client, reverse("accounts:members", kwargs=slug))
+    assert len(members) - 1 == demo.memberships.count()
     campaigns, _ = _download(client, reverse("strategy:campaigns", kwargs=slug))
     assert len(campaigns) >= 1
 
