@@ -87,6 +87,7 @@ def test_the_report_goes_out_once_with_its_pdf_in_the_schedules_language(schedul
     ((name, pdf, mime),) = message.attachments
     assert mime == "application/pdf" and pdf.startswith(b"%PDF-") and name.endswith(".pdf")
     assert "client@example.com" in sending.recipients
+    assert "- Publications mises en ligne : 0" in message.body  # the period's figures, in French
 
 
 def test_a_worker_that_stopped_mid_send_does_not_send_a_second_copy(schedule):

@@ -60,6 +60,11 @@ def _shown(total: Total) -> ShownTotal:
     return ShownTotal(str(total.label), value, change, trend)
 
 
+def shown_totals(content: ReportContent) -> list[ShownTotal]:
+    """The headline figures as people read them, in the active language."""
+    return [_shown(total) for total in content.totals]
+
+
 def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -90,7 +95,7 @@ def report_html(content: ReportContent) -> str:
             "period": content.period,
             "previous": content.previous,
             "logo": _data_uri("image/png", content.logo_png) if content.logo_png else "",
-            "totals": [_shown(total) for total in content.totals],
+            "totals": shown_totals(content),
             "channels": content.channels,
             "top_posts": content.top_posts,
             "followers_chart": followers_chart,

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from parvis.analytics.reports.content import report_content
-from parvis.analytics.reports.rendering import ReportUnavailable, report_pdf
+from parvis.analytics.reports.rendering import ReportUnavailable, report_pdf, shown_totals
 from parvis.analytics.reports.states import SendingStates
 from parvis.engine.runner import Move, backoff
 from parvis.inbox.responsiveness import Period
@@ -100,7 +100,7 @@ def sending_run(sending: ReportSending) -> Move:
             pdf = report_pdf(content)
         except ReportUnavailable as error:
             return Move(to=SendingStates.failed, error=str(error))
-        message = _message(sending, recipients, pdf)
+        message = _message(sending, recipients, pdf, shown_totals(content))
         claimed = (
             type(sending)
             .objects.filter(
@@ -137,9 +137,12 @@ def sending_run(sending: ReportSending) -> Move:
         )
 
 
-def _message(sending: ReportSending, recipients: list[str], pdf: bytes) -> EmailMessage:
+def _message(
+    sending: ReportSending, recipients: list[str], pdf: bytes, totals: list
+) -> EmailMessage:
     workspace = sending.workspace
     context = {
+        "totals": totals,
         "workspace": workspace,
         "first": sending.period_first,
         "last": sending.period_last,
