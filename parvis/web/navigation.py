@@ -25,7 +25,6 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("inbox", _("Inbox"), "inbox", "inbox:list"),
     NavItem("community", _("Community"), "people", "community:list"),
     NavItem("analytics", _("Analytics"), "graph-up", "web:analytics"),
-    NavItem("reports", _("Reports"), "file-earmark-bar-graph", "analytics:reports"),
     NavItem("links", _("Links"), "link-45deg", "web:links"),
     NavItem("settings", _("Settings"), "gear", "web:settings"),
 )

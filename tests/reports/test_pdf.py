@@ -125,3 +125,10 @@ def test_the_demo_shows_reports_with_a_logo_history_and_a_weekly_schedule(demo, 
     demo_load()  # again: nothing doubled
     assert MetricSnapshot.objects.in_workspace(demo).count() == count
     assert ReportSchedule.objects.filter(workspace=demo).count() == 1
+
+
+def test_the_reports_page_is_reached_from_analytics(workspace, logged_in_client):
+    page = logged_in_client.get(reverse("web:analytics", kwargs={"workspace": workspace.slug}))
+    assert (
+        reverse("analytics:reports", kwargs={"workspace": workspace.slug}) in page.content.decode()
+    )

@@ -45,7 +45,7 @@ def _page(request: HttpRequest, *, form=None, period: Period | None = None, stat
         request,
         "analytics/reports.html",
         {
-            "active_nav": "reports",
+            "active_nav": "analytics",  # Reports sit under Analytics in the menu
             "period": period or period_of(workspace=workspace, first=today - timedelta(days=29)),
             "presets": [
                 (_("Last week"), last_complete_period("weekly", today)),
