@@ -132,3 +132,9 @@ def test_the_reports_page_is_reached_from_analytics(workspace, logged_in_client)
     assert (
         reverse("analytics:reports", kwargs={"workspace": workspace.slug}) in page.content.decode()
     )
+
+
+def test_a_report_can_be_written_in_another_language_than_the_workspaces(demo):
+    content = report_content(workspace=demo, period=_last_two_weeks(demo))
+    html = report_html(content, language="en")
+    assert '<html lang="en">' in html and "Top posts" in html and "Followers" in html

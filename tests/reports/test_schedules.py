@@ -116,7 +116,7 @@ def test_a_refusing_mail_server_is_retried_then_reported(schedule, monkeypatch):
 
 
 def test_without_weasyprint_the_sending_fails_with_what_to_install(schedule, monkeypatch):
-    def missing(content):
+    def missing(content, language=""):
         raise ReportUnavailable("PDF reports need WeasyPrint")
 
     monkeypatch.setattr(sending_module, "report_pdf", missing)

@@ -103,10 +103,6 @@ class ReportContent:
     accent: str = "#4f46e5"  # the workspace's colour
     logo_png: bytes = field(default=b"", repr=False)
 
-    @property
-    def has_figures(self) -> bool:
-        return any(line.posts or line.followers is not None for line in self.channels)
-
 
 @dataclass
 class _PeriodFigures:

@@ -69,9 +69,9 @@ def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def report_html(content: ReportContent) -> str:
-    """The report's HTML, in the workspace's language."""
-    with translation.override(content.language):
+def report_html(content: ReportContent, *, language: str = "") -> str:
+    """The report's HTML, in ``language`` (by default the workspace's)."""
+    with translation.override(language or content.language):
         followers_chart = (
             _data_uri("image/svg+xml", charts.line_chart(content.followers).encode())
             if content.followers
@@ -91,6 +91,7 @@ def report_html(content: ReportContent) -> str:
             )
         context = {
             "content": content,
+            "language": language or content.language,
             "accent": content.accent,
             "period": content.period,
             "previous": content.previous,
@@ -115,9 +116,9 @@ def report_html(content: ReportContent) -> str:
         return render_to_string("analytics/report.html", context)
 
 
-def report_pdf(content: ReportContent) -> bytes:
+def report_pdf(content: ReportContent, *, language: str = "") -> bytes:
     """The report as PDF bytes (raises ReportUnavailable where WeasyPrint cannot run)."""
-    html = report_html(content)
+    html = report_html(content, language=language)
     try:
         # Imported here, not at the top: an installation without Pango still runs,
         # and only the PDF says what is missing.

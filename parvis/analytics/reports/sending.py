@@ -97,7 +97,7 @@ def sending_run(sending: ReportSending) -> Move:
         period = Period(sending.period_first, sending.period_last)
         try:
             content = report_content(workspace=workspace, period=period)
-            pdf = report_pdf(content)
+            pdf = report_pdf(content, language=schedule.language)
         except ReportUnavailable as error:
             return Move(to=SendingStates.failed, error=str(error))
         message = _message(sending, recipients, pdf, shown_totals(content))
