@@ -54,8 +54,7 @@ def test_a_period_before_anything_happened_says_so_rather_than_drawing_empty_cha
         demo.created_at.date() - timedelta(days=400), demo.created_at.date() - timedelta(days=390)
     )
     content = report_content(workspace=demo, period=long_ago)
-    with translation.override("en"):
-        html = report_html(content)
+    html = report_html(content, language="en")
     assert "data:image/svg+xml" not in html
     assert "No post was published in this period." in html
 
