@@ -137,3 +137,21 @@ def test_a_report_can_be_written_in_another_language_than_the_workspaces(demo):
     content = report_content(workspace=demo, period=_last_two_weeks(demo))
     html = report_html(content, language="en")
     assert '<html lang="en">' in html and "Top posts" in html and "Followers" in html
+
+
+def test_printing_a_pdf_leaves_pillow_refusing_truncated_uploads(workspace):
+    """WeasyPrint's import switches Pillow to accept truncated images process-wide."""
+    import io
+
+    from PIL import Image, ImageFile
+
+    from parvis.accounts.logos import LogoRejected, logo_normalise
+
+    period = _last_two_weeks(workspace)
+    assert rendering.report_pdf(report_content(workspace=workspace, period=period))[:5] == b"%PDF-"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    out = io.BytesIO()
+    Image.effect_noise((300, 300), 60).save(out, "PNG")
+    half = out.getvalue()[: len(out.getvalue()) // 2]
+    with pytest.raises(LogoRejected, match="damaged or incomplete"):
+        logo_normalise(io.BytesIO(half), size=len(half))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from PIL import ImageFile
 
 from parvis.analytics.definitions import DEFINITIONS
 from parvis.analytics.reports import charts
@@ -119,6 +120,7 @@ def report_html(content: ReportContent, *, language: str = "") -> str:
 def report_pdf(content: ReportContent, *, language: str = "") -> bytes:
     """The report as PDF bytes (raises ReportUnavailable where WeasyPrint cannot run)."""
     html = report_html(content, language=language)
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         # Imported here, not at the top: an installation without Pango still runs,
         # and only the PDF says what is missing.
@@ -133,6 +135,10 @@ def report_pdf(content: ReportContent, *, language: str = "") -> bytes:
             )
             % {"error": type(error).__name__}
         ) from error
+    finally:
+        # WeasyPrint's import tells Pillow to accept truncated images, for the whole
+        # process: media and logo uploads must still refuse them.
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     # The report embeds its images: nothing is fetched from a network or the disk.
     embedded_only = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, url_fetcher=embedded_only).write_pdf()
