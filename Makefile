@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 export PARVIS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: help run test install install-dev frontend messages lint lock system-test-deps demo clean
+.PHONY: help run test install install-dev frontend messages lint lock system-run-deps system-test-deps demo clean
 
 help:
 	@echo "make run    install everything and run Parvis with the demo workspace on http://127.0.0.1:$(PORT)"
@@ -42,13 +42,17 @@ install: $(VENV)/.installed-base frontend messages
 install-dev: $(VENV)/.installed-dev frontend messages
 
 # The embedded default: SQLite (WAL), web server + worker in one process group.
-run:
+run: system-run-deps
 	@[ -f $(VENV)/.installed-dev ] || $(MAKE) --no-print-directory $(VENV)/.installed-base
 	@$(MAKE) --no-print-directory frontend messages
 	PARVIS_DEBUG=true $(VENV)/bin/parvis run --demo --port $(PORT)
 
-# System packages the suite drives: a PostgreSQL server and Debian's Chromium.
-system-test-deps:
+# System libraries of the PDF reports (Pango and fonts for WeasyPrint), if root can install them.
+system-run-deps:
+	@scripts/install-run-deps
+
+# System packages the suite drives: a PostgreSQL server and Debian's Chromium (and Pango).
+system-test-deps: system-run-deps
 	@scripts/install-test-deps
 
 test: install-dev system-test-deps

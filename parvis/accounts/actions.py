@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import IO
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -13,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from parvis.accounts.logos import logo_normalise
 from parvis.accounts.models import Invitation, Membership, Organisation, User, Workspace
 from parvis.accounts.roles import GRANTABLE, Role
 from parvis.core.audit import audit
@@ -238,4 +241,32 @@ def workspace_update(
         fields.append("response_target_minutes")
     workspace.save(update_fields=fields)
     audit(verb="workspace.updated", workspace=workspace, actor=acting.user, target=workspace)
+    return workspace
+
+
+@transaction.atomic
+def workspace_logo_set(*, acting: Membership, file: IO[bytes], size: int) -> Workspace:
+    """Check the uploaded logo and keep it as a small PNG (raises LogoRejected)."""
+    png = logo_normalise(file, size=size)
+    workspace = acting.workspace
+    previous = workspace.logo.name if workspace.logo else ""
+    workspace.logo.save("logo.png", ContentFile(png), save=False)
+    workspace.save(update_fields=["logo"])
+    audit(verb="workspace.logo_set", workspace=workspace, actor=acting.user, target=workspace)
+    if previous:
+        transaction.on_commit(lambda: workspace.logo.storage.delete(previous))
+    return workspace
+
+
+@transaction.atomic
+def workspace_logo_remove(*, acting: Membership) -> Workspace:
+    workspace = acting.workspace
+    if workspace.logo:
+        previous = workspace.logo.name
+        workspace.logo = ""
+        workspace.save(update_fields=["logo"])
+        audit(
+            verb="workspace.logo_removed", workspace=workspace, actor=acting.user, target=workspace
+        )
+        transaction.on_commit(lambda: workspace.logo.storage.delete(previous))
     return workspace

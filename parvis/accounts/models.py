@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.accounts.logos import logo_path
 from parvis.accounts.roles import Role, role_can
 
 
@@ -122,6 +123,9 @@ class Workspace(models.Model):
             "as overdue in the inbox."
         ),
     )
+    # A PNG made by accounts.logos (checked, at most 512 pixels a side), shown in the
+    # layout and on the reports; served to members only.
+    logo = models.FileField(_("logo"), upload_to=logo_path, max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

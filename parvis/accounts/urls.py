@@ -71,5 +71,7 @@ urlpatterns = [
         views.workspace_settings,
         name="workspace_settings",
     ),
+    path("w/<slug:workspace>/settings/logo/", views.workspace_logo, name="workspace_logo"),
+    path("w/<slug:workspace>/logo/", views.workspace_logo_file, name="workspace_logo_file"),
     path("w/<slug:workspace>/new/", views.workspace_new, name="workspace_new"),
 ]

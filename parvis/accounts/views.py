@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -28,9 +28,11 @@ from parvis.accounts.forms import (
     RoleForm,
     WorkspaceForm,
 )
+from parvis.accounts.logos import LogoRejected
 from parvis.accounts.models import Invitation, User
 from parvis.accounts.roles import ROLE_HELP, Role
 from parvis.accounts.selectors import members_of, pending_invitations_of
+from parvis.core.exports import csv_response, wants_csv
 
 
 class LoginView(auth_views.LoginView):
@@ -103,6 +105,15 @@ def _members_page(request: HttpRequest, form: InvitationForm | None = None, stat
 
 @workspace_view("workspace.view")
 def members(request: HttpRequest) -> HttpResponse:
+    if wants_csv(request):
+        rows = (
+            (m.user.full_name, m.user.email, m.get_role_display(), m.created_at)
+            for m in members_of(workspace=request.workspace)
+        )
+        columns = [_("Name"), _("E-mail address"), _("Role"), _("Member since")]
+        return csv_response(
+            filename=_("members"), columns=columns, rows=rows, workspace=request.workspace
+        )
     return _members_page(request)
 
 
@@ -219,6 +230,43 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         {"active_nav": "settings", "form": form, "new_form": NewWorkspaceForm()},
         status=status,
     )
+
+
+@workspace_view("workspace.settings")
+@require_POST
+def workspace_logo(request: HttpRequest) -> HttpResponse:
+    """Upload a new logo, or remove it ("remove" in the form)."""
+    back = redirect("accounts:workspace_settings", workspace=request.workspace.slug)
+    if request.POST.get("remove"):
+        actions.workspace_logo_remove(acting=request.membership)
+        messages.success(request, _("Logo removed."))
+        return back
+    upload = request.FILES.get("logo")
+    if upload is None:
+        messages.error(request, _("Choose an image file for the logo, then upload it."))
+        return back
+    try:
+        actions.workspace_logo_set(acting=request.membership, file=upload, size=upload.size)
+    except LogoRejected as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Logo saved: it shows in the menu bar and on reports."))
+    return back
+
+
+@workspace_view()
+def workspace_logo_file(request: HttpRequest) -> FileResponse:
+    """The logo itself, for the workspace's members only."""
+    logo = request.workspace.logo
+    if not logo:
+        raise Http404(_("This workspace has no logo."))
+    try:
+        handle = logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("This workspace has no logo.")) from error
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @workspace_view("workspace.settings")

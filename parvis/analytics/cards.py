@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from parvis.analytics.dashboards import Dashboard, Totals
 from parvis.analytics.definitions import Definition, definition
-from parvis.inbox.responsiveness_views import NO_FIGURE, duration_text, rate_text
+from parvis.inbox.responsiveness import NO_FIGURE, duration_text, rate_text
 
 COUNT, RATE, DURATION, RATIO = "count", "rate", "duration", "ratio"
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parvis.analytics import collecting
+from parvis.analytics.reports.models import ReportSchedule, ReportSending
 from parvis.analytics.snapshots import MetricSnapshot
 from parvis.analytics.states import CollectionStates
 from parvis.analytics.summaries import MetricChannelDay, MetricDay, MetricLatest
@@ -13,7 +14,15 @@ from parvis.channels.selectors import credentials_load
 from parvis.core import http
 from parvis.engine.models import StateMachineModel
 
-__all__ = ["MetricChannelDay", "MetricDay", "MetricLatest", "MetricSnapshot", "MetricsCollection"]
+__all__ = [
+    "MetricChannelDay",
+    "MetricDay",
+    "MetricLatest",
+    "MetricSnapshot",
+    "MetricsCollection",
+    "ReportSchedule",
+    "ReportSending",
+]
 
 
 class MetricsCollection(StateMachineModel):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from parvis.analytics import best_times_views, views
+from parvis.analytics.reports import views as reports
 
 app_name = "analytics"
 
@@ -29,5 +30,13 @@ urlpatterns = [
         "w/<slug:workspace>/analytics/best-times/queue/<int:channel_id>/use/",
         best_times_views.queue_suggest,
         name="queue_suggest",
+    ),
+    path("w/<slug:workspace>/reports/", reports.reports_page, name="reports"),
+    path("w/<slug:workspace>/reports/pdf/", reports.report_download, name="report_pdf"),
+    path("w/<slug:workspace>/reports/schedules/", reports.schedule_add, name="schedule_add"),
+    path(
+        "w/<slug:workspace>/reports/schedules/<int:schedule_id>/delete/",
+        reports.schedule_delete,
+        name="schedule_delete",
     ),
 ]

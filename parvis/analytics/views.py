@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from parvis.accounts.access import workspace_view
 from parvis.analytics.definitions import DEFINITIONS
 from parvis.analytics.selectors import collections_of, followers_change, latest_figures
 from parvis.channels.selectors import channels_of
+from parvis.core.exports import csv_response, wants_csv
 from parvis.publishing.selectors import deliveries_of, post_of_or_404
 
 
@@ -45,11 +47,46 @@ def channel_figures(request: HttpRequest) -> HttpResponse:
         )
         for channel in channels
     ]
+    if wants_csv(request):
+        return _channel_figures_csv(request.workspace, rows)
     return render(
         request,
         "analytics/_channel_figures.html",
         {"rows": rows, "followers": DEFINITIONS["followers"]},
     )
+
+
+def _collection_state(collection) -> str:
+    if collection is None:
+        return _("Not yet: within the hour.")
+    if collection.state == "paused":
+        return _("Paused until the channel is reconnected.")
+    return _("Collecting")
+
+
+def _channel_figures_csv(workspace, rows) -> StreamingHttpResponse:
+    lines = (
+        (
+            channel.name,
+            channel.network,
+            figures.value("followers") if figures else None,
+            change,
+            figures.measured_at if figures else None,
+            _collection_state(collection),
+            collection.last_error if collection else "",
+        )
+        for channel, figures, change, collection in rows
+    )
+    columns = [
+        _("Channel"),
+        _("Network"),
+        _("Followers"),
+        _("Change over 7 days"),
+        _("Measured at"),
+        _("Collection"),
+        _("Last problem"),
+    ]
+    return csv_response(filename=_("audience"), columns=columns, rows=lines, workspace=workspace)
 
 
 def _shown_definitions(all_figures) -> list:

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.community import people, privacy, selectors
+from parvis.community.exports import people_csv
 from parvis.community.models import Handle, Person, Segment
+from parvis.core.exports import wants_csv
 from parvis.networks import registry
 
 MOST_SHOWN = 1000
@@ -65,6 +67,8 @@ def community(request: HttpRequest) -> HttpResponse:
             query = segment.query
     filters = _filters(query)
     rows = selectors.people_of(workspace=workspace, filters=filters)
+    if wants_csv(request):
+        return people_csv(workspace=workspace, rows=rows)
     shown = min(_number(request.GET.get("shown")) or selectors.PAGE, MOST_SHOWN)
     total = rows.count()
     networks = sorted(

@@ -36,6 +36,8 @@ from django.db import connection
 from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from parvis.accounts.models import Workspace
 from parvis.inbox.threads import Conversation, ConversationStatus, Direction, Message
@@ -43,6 +45,7 @@ from parvis.inbox.threads import Conversation, ConversationStatus, Direction, Me
 DEFAULT_DAYS = 30
 PERCENTILES = (50, 90)
 EVERYONE = "everyone"  # the group key of the whole workspace
+NO_FIGURE = "\u2013"  # an en dash: nothing to measure
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,26 @@ def only_overdue(rows: QuerySet[Conversation], *, workspace: Workspace) -> Query
 def is_overdue(conversation: Conversation, *, cutoff: datetime) -> bool:
     since = getattr(conversation, "awaiting_since", None)
     return conversation.status == ConversationStatus.OPEN and since is not None and since < cutoff
+
+
+def duration_text(seconds: float | None) -> str:
+    """A response time for people: "45 s", "12 min", "2 h 05", "3 d 4 h"."""
+    if seconds is None:
+        return NO_FIGURE
+    whole = round(seconds)
+    if whole < 60:
+        return _("%(seconds)d s") % {"seconds": whole}
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    if minutes < 24 * 60:
+        return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
+    hours = round(minutes / 60)
+    return _("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
+
+
+def rate_text(rate: float | None) -> str:
+    """A share as a percentage in the user's language ("80.0%", "80,0 %")."""
+    if rate is None:
+        return NO_FIGURE
+    return _("%(value)s%%") % {"value": number_format(rate * 100, decimal_pos=1)}

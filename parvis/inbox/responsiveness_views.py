@@ -7,45 +7,22 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from parvis.accounts.access import workspace_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
+from parvis.core.exports import csv_response, wants_csv
 from parvis.inbox.responsiveness import (
     Figures,
+    duration_text,
     period_of,
+    rate_text,
     responsiveness_by_channel,
     responsiveness_by_member,
     responsiveness_total,
 )
-
-NO_FIGURE = "\u2013"  # an en dash: nothing to measure
-
-
-def duration_text(seconds: float | None) -> str:
-    """A response time for people: "45 s", "12 min", "2 h 05", "3 d 4 h"."""
-    if seconds is None:
-        return NO_FIGURE
-    whole = round(seconds)
-    if whole < 60:
-        return _("%(seconds)d s") % {"seconds": whole}
-    minutes = round(whole / 60)
-    if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    if minutes < 24 * 60:
-        return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
-    hours = round(minutes / 60)
-    return _("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
-
-
-def rate_text(rate: float | None) -> str:
-    """A share as a percentage in the user's language ("80.0%", "80,0 %")."""
-    if rate is None:
-        return NO_FIGURE
-    return _("%(value)s%%") % {"value": number_format(rate * 100, decimal_pos=1)}
 
 
 @dataclass(frozen=True)
@@ -88,6 +65,47 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _csv(workspace, period, total: Figures, members: list[Row], channels: list[Row]):
+    """Everyone, each member and each channel over the period, one line each."""
+    groups = [(_("Everyone"), [Row(_("Everyone"), "", total)])]
+    groups += [(_("Member"), members), (_("Channel"), channels)]
+    lines = (
+        (
+            group,
+            row.name,
+            row.note,
+            period.first,
+            period.last,
+            row.figures.needing,
+            row.figures.answered,
+            None if row.figures.rate is None else round(row.figures.rate * 100, 1),
+            _minutes(row.figures.median_seconds),
+            _minutes(row.figures.p90_seconds),
+        )
+        for group, rows in groups
+        for row in rows
+    )
+    columns = [
+        _("Group"),
+        _("Name"),
+        _("Note"),
+        _("From"),
+        _("To"),
+        _("Needing an answer"),
+        _("Answered"),
+        _("Response rate (%)"),
+        _("Median first response (minutes)"),
+        _("90th percentile (minutes)"),
+    ]
+    return csv_response(
+        filename=_("responsiveness"), columns=columns, rows=lines, workspace=workspace
+    )
+
+
 @workspace_view()
 def responsiveness_page(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
@@ -104,6 +122,8 @@ def responsiveness_page(request: HttpRequest) -> HttpResponse:
         for c in channels_of(workspace=workspace)
     ]
     by_member = responsiveness_by_member(workspace=workspace, period=period)
+    if wants_csv(request):
+        return _csv(workspace, period, total, _member_rows(by_member, workspace), channels)
     return render(
         request,
         "inbox/responsiveness.html",

@@ -18,7 +18,9 @@ from parvis.accounts.access import workspace_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import members_of
 from parvis.channels.selectors import channel_label, channels_of
+from parvis.core.exports import wants_csv
 from parvis.inbox import saved_replies, selectors, work
+from parvis.inbox.exports import conversations_csv
 from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import (
     Conversation,
@@ -129,6 +131,11 @@ def _network_name(key: str) -> str:
 
 @workspace_view()
 def inbox(request: HttpRequest) -> HttpResponse:
+    if wants_csv(request):
+        rows = selectors.conversations_of(
+            workspace=request.workspace, filters=_filters(request), user=request.user
+        )
+        return conversations_csv(workspace=request.workspace, rows=rows)
     context = _list_context(request)
     if request.htmx and request.htmx.target == "inbox-rows":
         return render(request, "inbox/_rows.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -279,3 +280,30 @@ def posts_by_channel_remote_id(
         for row in rows
         if (row.channel_id, row.remote_id) in keys
     }
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """One post as it went out on one channel."""
+
+    channel_id: int
+    remote_id: str
+    post_id: int
+    text: str
+    url: str
+    published_at: datetime
+
+
+def published_between(
+    *, workspace: Workspace, start: datetime, end: datetime
+) -> list[PublishedItem]:
+    """The posts published in [start, end), one per channel they went out on (not their
+    thread parts or first comments), oldest first."""
+    rows = (
+        Delivery.objects.in_workspace(workspace)
+        .filter(position=0, state="published", published_at__gte=start, published_at__lt=end)
+        .exclude(remote_id="")
+        .order_by("published_at", "id")
+        .values_list("channel_id", "remote_id", "post_id", "post__text", "url", "published_at")
+    )
+    return [PublishedItem(*row) for row in rows]

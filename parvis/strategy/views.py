@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
+from parvis.core.exports import wants_csv
+from parvis.publishing.exports import posts_csv
 from parvis.publishing.selectors import posts_of_campaign
 from parvis.strategy import actions, selectors
 from parvis.strategy.editing import form_page
+from parvis.strategy.exports import campaigns_csv
 from parvis.strategy.forms import CampaignForm
 from parvis.strategy.models import Campaign
 from parvis.strategy.progress import progress_of_goals
@@ -20,6 +23,9 @@ from parvis.strategy.results import campaign_results
 
 @workspace_view()
 def campaign_list(request: HttpRequest) -> HttpResponse:
+    if wants_csv(request):
+        campaigns = selectors.campaigns_with_counts(workspace=request.workspace)
+        return campaigns_csv(workspace=request.workspace, campaigns=campaigns)
     return render(
         request,
         "strategy/campaigns.html",
@@ -34,6 +40,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @workspace_view()
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
+    if wants_csv(request):
+        posts = posts_of_campaign(workspace=request.workspace, campaign_id=campaign.pk)
+        return posts_csv(workspace=request.workspace, posts=posts, filename=campaign.name)
     return render(
         request,
         "strategy/campaign.html",

@@ -21,8 +21,7 @@ from parvis.analytics.cards import COUNT, figure_text, sections
 from parvis.analytics.dashboards import Dashboard, Scope, dashboard
 from parvis.analytics.definitions import definition
 from parvis.channels.selectors import channel_label, channel_of_or_404, channels_of
-from parvis.inbox.responsiveness import Period
-from parvis.inbox.responsiveness_views import rate_text
+from parvis.inbox.responsiveness import Period, rate_text
 from parvis.publishing.selectors import post_of_or_404
 from parvis.strategy.selectors import campaign_of_or_404
 

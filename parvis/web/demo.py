@@ -42,6 +42,7 @@ from parvis.publishing.outgoing import text_and_link, tracked
 from parvis.web.demo_best_times import demo_posting_history
 from parvis.web.demo_figures import figures_history
 from parvis.web.demo_links import demo_bio, demo_link_for, demo_post_clicks
+from parvis.web.demo_reports import demo_logo, demo_report_schedule
 from parvis.web.demo_strategy import demo_strategy
 
 DEMO_EMAIL = "demo@parvis.local"
@@ -340,6 +341,8 @@ def demo_load() -> DemoLogin:
     demo_post_clicks(workspace=workspace, family_of=families)
     demo_bio(workspace=workspace, user=user)
     demo_strategy(workspace, user)
+    demo_logo(workspace)
+    demo_report_schedule(workspace, user)
     if not Workspace.objects.filter(slug=SECOND_WORKSPACE_SLUG).exists():
         workspace_create(
             organisation=organisation,

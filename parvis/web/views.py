@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import workspace_view
 from parvis.accounts.selectors import default_workspace_for
 from parvis.channels.selectors import channel_label, channels_of
+from parvis.core.exports import wants_csv
+from parvis.publishing.exports import posts_csv
 from parvis.publishing.models import PostStatus
 from parvis.publishing.rescheduling import RescheduleRefused, post_reschedule
 from parvis.publishing.selectors import (
@@ -25,6 +27,7 @@ from parvis.publishing.selectors import (
     calendar_day_counts,
     calendar_rows,
     post_of_or_404,
+    posts_between,
 )
 from parvis.strategy.progress import goals_summary
 from parvis.strategy.selectors import campaign_choices, pillar_choices, pillar_mix
@@ -100,6 +103,15 @@ def _parse_moment(raw: str | None) -> datetime | None:
     return moment
 
 
+def _this_month() -> tuple[datetime, datetime]:
+    first = timezone.localdate().replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(datetime.combine(first, time.min)),
+        timezone.make_aware(datetime.combine(following, time.min)),
+    )
+
+
 class _BadFilter(ValueError):
     pass
 
@@ -107,6 +119,8 @@ class _BadFilter(ValueError):
 def _calendar_filters(request: HttpRequest) -> dict[str, Any]:
     """The period and filters the calendar sends (events and mix alike)."""
     start, end = _parse_moment(request.GET.get("start")), _parse_moment(request.GET.get("end"))
+    if wants_csv(request) and (start is None or end is None):
+        start, end = _this_month()
     if start is None or end is None or end <= start:
         raise _BadFilter(_("Give a start and an end date (ISO 8601)."))
     try:
@@ -137,6 +151,10 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
         filters = _calendar_filters(request)
     except _BadFilter as error:
         return HttpResponseBadRequest(str(error))
+    if wants_csv(request):
+        return posts_csv(
+            workspace=request.workspace, posts=posts_between(**filters), filename=_("calendar")
+        )
     if request.GET.get("summarise"):  # month and week grids: busy days as counts
         events = summarised_events(
             calendar_day_counts(**filters),

@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const element = document.getElementById("calendar");
   if (!element || !window.FullCalendar) return;
   const filters = document.getElementById("calendar-filters");
+  const exportLink = document.getElementById("calendar-export");
   const notice = document.getElementById("calendar-message");
   const moveUrl = element.dataset.moveUrl;
   const narrow = window.matchMedia("(max-width: 576px)").matches;
@@ -125,6 +126,11 @@ document.addEventListener("DOMContentLoaded", () => {
         const view = calendar ? calendar.view.type : initialView;
         if (!view.startsWith("list")) params.set("summarise", "1");
         for (const [key, value] of new FormData(filters)) if (value) params.append(key, value);
+        // "Export CSV" downloads what is shown: these dates, these filters, every post.
+        const exported = new URLSearchParams(params);
+        exported.delete("summarise");
+        exported.set("format", "csv");
+        if (exportLink) exportLink.href = `${element.dataset.eventsUrl}?${exported}`;
         fetch(`${element.dataset.eventsUrl}?${params}`, { headers: { Accept: "application/json" } })
           .then((response) => (response.ok ? response.json() : Promise.reject(response.statusText)))
           .then(success, failure);

@@ -1,0 +1,99 @@
+"""The report's charts, drawn on the server as SVG with matplotlib (WeasyPrint runs no
+JavaScript). Text is drawn as paths, so the PDF looks the same whatever fonts the
+server has. Labels come in the active language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+from django.utils import formats
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+PALETTE = ("#4f46e5", "#0ea5e9", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b")
+INK, GRID = "#1f2937", "#e5e7eb"
+WIDTH_INCHES = 6.7  # the A4 page's text width
+
+
+def _number(value: float, _position: object = None) -> str:
+    return formats.number_format(round(value), force_grouping=True)
+
+
+def _figure(height: float) -> Figure:
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=100)
+    figure.set_layout_engine("constrained")
+    return figure
+
+
+def _styled(axes) -> None:
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(GRID)
+    axes.tick_params(colors=INK, labelsize=8, length=0)
+    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    axes.yaxis.set_major_formatter(FuncFormatter(_number))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+
+
+def _svg(figure: Figure) -> str:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None}, transparent=True)
+    return out.getvalue()
+
+
+def line_chart(series: dict[str, Sequence[tuple[date, float]]]) -> str:
+    """One line per name over the days (e.g. each channel's followers)."""
+    figure = _figure(2.5)
+    axes = figure.add_subplot()
+    _styled(axes)
+    days = sorted({day for points in series.values() for day, _value in points})
+    position = {day: index for index, day in enumerate(days)}
+    for index, (name, points) in enumerate(series.items()):
+        axes.plot(
+            [position[day] for day, _value in points],
+            [value for _day, value in points],
+            color=PALETTE[index % len(PALETTE)],
+            linewidth=1.8,
+            marker="o" if len(points) < 12 else None,
+            markersize=3,
+            label=name,
+        )
+    step = max(1, len(days) // 7)
+    axes.set_xticks(range(0, len(days), step))
+    axes.set_xticklabels([formats.date_format(days[i], "j M") for i in range(0, len(days), step)])
+    if series:
+        axes.legend(
+            frameon=False,
+            fontsize=8,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncols=min(2, len(series)),
+        )
+    return _svg(figure)
+
+
+def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> str:
+    """One horizontal bar per label, split into named parts (e.g. likes, comments...)."""
+    figure = _figure(0.45 * max(len(labels), 2) + 0.8)
+    axes = figure.add_subplot()
+    _styled(axes)
+    axes.grid(axis="y", visible=False)
+    axes.grid(axis="x", color=GRID, linewidth=0.8)
+    axes.xaxis.set_major_formatter(FuncFormatter(_number))
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    left = [0.0] * len(labels)
+    rows = list(range(len(labels)))
+    for index, (name, values) in enumerate(parts.items()):
+        axes.barh(rows, values, left=left, color=PALETTE[index % len(PALETTE)], label=name)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_yticks(rows)
+    axes.set_yticklabels(labels)
+    axes.invert_yaxis()
+    axes.legend(
+        frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(parts)
+    )
+    return _svg(figure)

@@ -1,0 +1,31 @@
+"""``{% csv_link %}``: the "Export CSV" link of a table, keeping the page's filters."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from parvis.core.exports import CSV_PARAMETER, CSV_VALUE
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def csv_url(context) -> str:
+    """The current page's address with ``format=csv`` (its filters kept, its page dropped)."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query[CSV_PARAMETER] = CSV_VALUE
+    return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def csv_link(context, label: str = "") -> str:
+    return format_html(
+        '<a class="btn btn-outline-secondary btn-sm" href="{}" data-testid="export-csv" '
+        'download><i class="bi bi-download" aria-hidden="true"></i> {}</a>',
+        csv_url(context),
+        label or _("Export CSV"),
+    )
