@@ -176,6 +176,19 @@ def links_with_clicks(*, workspace: Workspace, start: date, end: date) -> QueryS
     )
 
 
+def campaign_links_with_clicks(
+    *, workspace: Workspace, campaign_id: int
+) -> list[tuple[ShortLink, int]]:
+    """A campaign's short links with people's clicks on each (all time), most clicked first."""
+    links = (
+        ShortLink.objects.in_workspace(workspace)
+        .filter(campaign_id=campaign_id)
+        .annotate(people_clicks=Count("clicks", filter=Q(clicks__is_bot=False)))
+        .order_by("-people_clicks", "-created_at", "-id")
+    )
+    return [(link, link.people_clicks) for link in links]
+
+
 def link_of_or_404(*, workspace: Workspace, link_id: int) -> ShortLink:
     link = (
         ShortLink.objects.in_workspace(workspace)

@@ -5,14 +5,14 @@ A measure receives the workspace, the period [start, end) as aware datetimes and
 the goal's scope (a channel, a campaign, or neither), and returns the figure, or
 None when there is nothing to measure yet. Adding a KPI is one ``register`` call:
 the clicks KPI, for one, is ``register(clicks_kpi(parvis.links.selectors.clicks_total))``
-once the links app is there (see ``clicks_kpi``).
+(see ``clicks_kpi``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from parvis.inbox.responsiveness import (
     responsiveness_by_channel,
     responsiveness_total,
 )
+from parvis.links.selectors import clicks_total as link_clicks_total
 from parvis.publishing.selectors import published_deliveries
 
 
@@ -309,18 +310,31 @@ register(
 ClicksTotal = Callable[..., int]
 
 
+def click_days(workspace: Workspace, start: datetime, end: datetime) -> tuple[date, date]:
+    """The days, in the workspace's time zone and both included, that the links app
+    counts for the period [start, end): the start's day, and the day of the last moment
+    before the end (an end at midnight does not take in the day it begins). Clicks are
+    counted per whole day: a start or an end in the middle of a day (a goal measured
+    up to now) takes that whole day, which holds no click after now anyway."""
+    zone = ZoneInfo(workspace.time_zone)
+    last_moment = end - timedelta(microseconds=1)
+    return timezone.localdate(start, timezone=zone), timezone.localdate(last_moment, timezone=zone)
+
+
 def clicks_kpi(clicks_total: ClicksTotal) -> Kpi:
     """The clicks KPI, measured by the links app's ``clicks_total(*, workspace, start,
-    end, campaign_id=None, channel_id=None, post_id=None) -> int``. Strategy may read
-    links, but the links app is built apart: whoever merges both registers it with
-    ``register(clicks_kpi(clicks_total))`` (at the end of this module)."""
+    end, campaign_id=None, channel_id=None, post_id=None) -> int``, whose ``start`` and
+    ``end`` are days in the workspace's time zone, both included (see ``click_days``)."""
 
     def measure(workspace: Workspace, start: datetime, end: datetime, scope: Scope) -> float:
+        first, last = click_days(workspace, start, end)
+        if last < first:
+            return 0.0
         return float(
             clicks_total(
                 workspace=workspace,
-                start=start,
-                end=end,
+                start=first,
+                end=last,
                 campaign_id=scope.campaign_id,
                 channel_id=scope.channel_id,
             )
@@ -329,9 +343,15 @@ def clicks_kpi(clicks_total: ClicksTotal) -> Kpi:
     return Kpi(
         "clicks",
         _("Clicks on short links"),
-        _("Clicks on the workspace's short links since the goal's start, counted by Parvis."),
+        _(
+            "People's clicks on the workspace's short links since the goal's start, counted "
+            "by Parvis per day in the workspace's time zone (robots and link previews left out)."
+        ),
         "",
         Direction.AT_LEAST,
         Pace.CUMULATIVE,
         measure,
     )
+
+
+register(clicks_kpi(link_clicks_total))

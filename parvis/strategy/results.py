@@ -1,5 +1,5 @@
 """What a campaign achieved: its published posts and the sum of their latest figures,
-its goals, and (once the links app is merged) its short links and their clicks."""
+its goals, and its short links with their clicks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from parvis.accounts.models import Workspace
 from parvis.analytics.selectors import latest_figures
+from parvis.links.selectors import campaign_links_with_clicks
 from parvis.publishing.selectors import published_deliveries
 from parvis.strategy.kpis import engagements_of
 from parvis.strategy.models import Campaign
@@ -37,7 +38,7 @@ class CampaignResults:
     reach: float | None
     engagements: float | None
     engagement_rate: float | None  # engagements / reach, in %, over posts giving both
-    links: CampaignLinks | None = None  # None until the links app is wired
+    links: CampaignLinks | None = None  # None: short links not counted
 
 
 def campaign_results(*, workspace: Workspace, campaign: Campaign) -> CampaignResults:
@@ -70,14 +71,11 @@ def campaign_results(*, workspace: Workspace, campaign: Campaign) -> CampaignRes
     )
 
 
-def campaign_links(*, workspace: Workspace, campaign: Campaign) -> CampaignLinks | None:
-    """SEAM for the links app: the campaign's short links and their clicks.
-
-    Returns None until whoever merges the links app wires it here: build a
-    ``CampaignLinks`` from ``parvis.links.selectors`` (the campaign's short links,
-    each with its clicks, and ``clicks_total(workspace=, start=, end=,
-    campaign_id=campaign.pk)`` for the total). The campaign page's "Links and
-    clicks" section (``strategy/_campaign_links.html``) shows it, and says the
-    links are not counted yet while this is None.
-    """
-    return None
+def campaign_links(*, workspace: Workspace, campaign: Campaign) -> CampaignLinks:
+    """The campaign's short links, each with people's clicks since it was made (robots
+    left out), most clicked first, and their total."""
+    found = tuple(
+        CampaignLink(short_url=link.short_url, target_url=link.original_url, clicks=clicks)
+        for link, clicks in campaign_links_with_clicks(workspace=workspace, campaign_id=campaign.pk)
+    )
+    return CampaignLinks(clicks=sum(link.clicks for link in found), links=found)

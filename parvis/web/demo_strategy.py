@@ -132,3 +132,14 @@ def _goals(workspace: Workspace, user: User, campaign: Campaign) -> None:
             campaign=scope,
             acting_user=user,
         )
+    month_start = today.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    goal_create(
+        workspace=workspace,
+        name="400 clics sur nos liens ce mois-ci",
+        kpi="clicks",
+        target=400,
+        starts_on=month_start,
+        deadline=next_month - timedelta(days=1),
+        acting_user=user,
+    )

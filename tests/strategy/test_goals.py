@@ -48,6 +48,7 @@ def test_the_registry_describes_each_kpi():
         "engagement_rate",
         "first_response_minutes",
         "response_rate",
+        "clicks",
     }
     assert expected <= set(KPIS)
     for kpi in KPIS.values():
@@ -70,7 +71,8 @@ def test_the_clicks_kpi_is_one_registration_of_the_links_apps_count(workspace, m
     assert progress.value == 1200 and progress.reached_percent == pytest.approx(60)
     assert progress.status == Status.ON_TRACK  # 60 % done, 50 % of the time gone
     ((_ws, start, end, campaign_id, channel_id, post_id),) = asked
-    assert (start, end) == (datetime(2026, 11, 1, tzinfo=PARIS), HALFWAY)
+    # The links app counts whole days, both included: the goal's first day to today.
+    assert (start, end) == (date(2026, 11, 1), date(2026, 11, 15))
     assert (campaign_id, channel_id, post_id) == (None, None, None)
 
 
