@@ -121,7 +121,12 @@ SECTIONS: tuple[tuple[str, str | Promise, tuple[tuple[str, str], ...]], ...] = (
     (
         "traffic",
         gettext_lazy("Traffic"),
-        (("clicks", COUNT), ("click_through_rate", RATE), ("short_link_clicks", COUNT)),
+        (
+            ("clicks", COUNT),
+            ("click_through_rate", RATE),
+            ("short_link_clicks", COUNT),
+            ("short_link_click_through_rate", RATE),
+        ),
     ),
     (
         "responsiveness",
@@ -153,7 +158,7 @@ def sections(board: Dashboard) -> list[Section]:
 
 
 def _applies(name: str, totals: Totals) -> bool:
-    if name == "short_link_clicks":
+    if name in ("short_link_clicks", "short_link_click_through_rate"):
         return totals.short_link_clicks is not None
     if name in ("response_rate", "response_time"):
         return totals.response is not None

@@ -80,7 +80,7 @@ class Totals:
     clicks: float | None = None
     followers: float | None = None  # at the end of the period
     followers_before: float | None = None  # at the end of the day before it began
-    short_link_clicks: int | None = None  # None: not counted (no links app)
+    short_link_clicks: int | None = None  # people's clicks on the scope's Parvis short links
     response: ResponseFigures | None = None  # None: not for this scope
 
     @property
@@ -108,6 +108,10 @@ class Totals:
     @property
     def click_through_rate(self) -> float | None:
         return _ratio(self.clicks, self.views)
+
+    @property
+    def short_link_click_through_rate(self) -> float | None:
+        return _ratio(self.short_link_clicks, self.views)
 
     @property
     def response_rate(self) -> float | None:
@@ -171,8 +175,7 @@ def dashboard(*, scope: Scope, period: Period) -> Dashboard:
         name: tuple(gains.get((day, name), 0.0) for day in days) for name in POST_NAMES
     }
     values["followers"] = tuple(followers(day) for day in days)
-    if link_clicks is not None:
-        values["short_link_clicks"] = tuple(float(link_clicks.get(day, 0)) for day in days)
+    values["short_link_clicks"] = tuple(float(link_clicks.get(day, 0)) for day in days)
     return Dashboard(
         scope=scope,
         period=period,
@@ -281,9 +284,7 @@ def _totals(scope, period: Period, gains, followers, link_clicks) -> Totals:
             if n == name and period.first <= day <= period.last
         )
 
-    clicks = None
-    if link_clicks is not None:
-        clicks = sum(n for day, n in link_clicks.items() if period.first <= day <= period.last)
+    clicks = sum(n for day, n in link_clicks.items() if period.first <= day <= period.last)
     return Totals(
         views=total("views"),
         reach=total("reach"),

@@ -102,7 +102,18 @@ RATES = {
         Definition(
             "short_link_clicks",
             _("Short-link clicks"),
-            _("Clicks on the posts' Parvis short links, counted by Parvis itself."),
+            _(
+                "People's clicks on the posts' Parvis short links, counted by Parvis itself "
+                "per day in the workspace's time zone (robots and link previews left out)."
+            ),
+        ),
+        Definition(
+            "short_link_click_through_rate",
+            _("Short-link click-through rate"),
+            _(
+                "Short-link clicks divided by views: the share of the times the posts were "
+                "shown that led to a click counted by Parvis."
+            ),
         ),
         Definition(
             "response_rate",

@@ -1,24 +1,28 @@
-"""Clicks on Parvis short links, for the dashboards' traffic figures.
-
-The seam to the links app: ``parvis.links.selectors.clicks_by_day(*, workspace, start,
-end, campaign_id=None, channel_id=None, post_id=None)``. Until it is wired here the
-dashboards show the networks' own click counts only and say short-link clicks are not
-counted yet.
-"""
+"""Clicks on Parvis short links, for the dashboards' traffic figures: read from
+``parvis.links.selectors.clicks_by_day`` (days in the workspace's time zone, robots
+and link previews left out), limited to the dashboard's scope."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
+from parvis.links.selectors import clicks_by_day
+
 if TYPE_CHECKING:
     from parvis.analytics.dashboards import Scope
     from parvis.inbox.responsiveness import Period
 
 
-def short_link_clicks(*, scope: Scope, period: Period) -> dict[date, int] | None:
-    """Short-link clicks per day of the period (in the workspace's time zone) for the
-    scope, or None while Parvis does not count them. Wiring it: call
-    ``links.selectors.clicks_by_day`` with ``start, end = period.bounds(scope.zone)``
-    and the scope's ``campaign_id``, ``channel_id`` and ``post_id``."""
-    return None
+def short_link_clicks(*, scope: Scope, period: Period) -> dict[date, int]:
+    """People's clicks on the scope's short links per day of the period (every day
+    present): the workspace's, or those sent on one channel, for one campaign's posts
+    or for one post."""
+    return clicks_by_day(
+        workspace=scope.workspace,
+        start=period.first,
+        end=period.last,
+        campaign_id=scope.campaign_id,
+        channel_id=scope.channel_id,
+        post_id=scope.post_id,
+    )
