@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
 from parvis.accounts.models import Workspace
+from parvis.core.exports import wants_csv
 from parvis.core.timezones import to_local
 from parvis.links import actions, selectors
+from parvis.links.exports import clicks_by_day_csv, links_csv
 from parvis.links.forms import BioLinkForm
 from parvis.links.models import BioLink
 
@@ -41,6 +43,8 @@ def _period(request: HttpRequest) -> tuple[int, date, date]:
 def link_list(request: HttpRequest) -> HttpResponse:
     days, start, end = _period(request)
     links = selectors.links_with_clicks(workspace=request.workspace, start=start, end=end)
+    if wants_csv(request):
+        return links_csv(workspace=request.workspace, links=links)
     return render(
         request,
         "links/links.html",
@@ -65,6 +69,8 @@ def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
     by_day = selectors.clicks_by_day(
         workspace=request.workspace, start=start, end=end, link_id=link.pk
     )
+    if wants_csv(request):
+        return clicks_by_day_csv(workspace=request.workspace, link=link, by_day=by_day)
     most = max(by_day.values(), default=0)
     return render(
         request,

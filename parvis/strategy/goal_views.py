@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.accounts.access import workspace_view
+from parvis.core.exports import wants_csv
 from parvis.strategy import actions, selectors
 from parvis.strategy.editing import form_page
+from parvis.strategy.exports import goals_csv
 from parvis.strategy.forms import GoalForm
 from parvis.strategy.models import Goal
 from parvis.strategy.progress import progress_of_goals
@@ -25,6 +27,8 @@ def _goals_url(request: HttpRequest) -> str:
 def goal_list(request: HttpRequest) -> HttpResponse:
     goals = list(selectors.goals_of(workspace=request.workspace))
     active = [g for g in goals if not g.archived]
+    if wants_csv(request):
+        return goals_csv(workspace=request.workspace, progress=progress_of_goals(goals))
     return render(
         request,
         "strategy/goals.html",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -137,3 +140,30 @@ def test_a_bio_link_click_is_counted(client, workspace):
     short = _bio(workspace, "Boutique").short_link
     client.get(f"/l/{short.code}", HTTP_USER_AGENT="Mozilla/5.0 (Android)")
     assert short.clicks.count() == 1
+
+
+def _csv(client, url: str) -> list[list[str]]:
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def test_the_links_table_exports_as_csv_with_its_period(logged_in_client, workspace, link):
+    url = reverse("links:list", kwargs={"workspace": workspace.slug})
+    assert 'data-testid="export-csv"' in logged_in_client.get(url).content.decode()
+    header, row = _csv(logged_in_client, url + "?days=7&format=csv")
+    assert header[0] == "Short link" and header[-2:] == ["Clicks in the period", "Clicks in all"]
+    assert row[0] == link.short_url and row[3] == "Galettes du jour" and row[4] == "Mie sur X"
+    assert row[-2:] == ["3", "5"]  # robots never counted
+    (_header, longer) = _csv(logged_in_client, url + "?days=90&format=csv")
+    assert longer[-2:] == ["5", "5"]
+
+
+def test_a_links_clicks_per_day_export_as_csv(logged_in_client, workspace, link):
+    url = reverse("links:detail", kwargs={"workspace": workspace.slug, "link_id": link.pk})
+    assert 'data-testid="export-csv"' in logged_in_client.get(url).content.decode()
+    rows = _csv(logged_in_client, url + "?days=7&format=csv")
+    today = timezone.localdate(timezone=ZoneInfo(workspace.time_zone))
+    assert rows[0] == ["Day", "Clicks"] and len(rows) == 1 + 7
+    assert rows[1] == [today.isoformat(), "3"] and all(row[1] == "0" for row in rows[2:])

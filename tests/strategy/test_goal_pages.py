@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -142,3 +144,27 @@ def test_another_workspaces_goal_and_pillar_are_not_found(logged_in_client, work
     assert client.post(url(workspace, "goal_archive", goal_id=goal.pk)).status_code == 404
     assert client.get(url(workspace, "pillar_edit", pillar_id=pillar.pk)).status_code == 404
     assert "Secret" not in logged_in_client.get(url(workspace, "pillars")).content.decode()
+
+
+def test_the_goals_list_exports_as_csv(logged_in_client, workspace):
+    assert (
+        'data-testid="export-csv"'
+        not in logged_in_client.get(url(workspace, "goals")).content.decode()
+    )
+    channel = factories.make_sandbox_channel(workspace, "sandbox_instagram", "Mie Instagram")
+    published(workspace, channel, timezone.now() - timedelta(days=1))
+    this_month_goal(workspace, channel=channel)
+    archived = this_month_goal(workspace, name="Ancien objectif", kpi="clicks", target=300)
+    archived.archived = True
+    archived.save()
+    assert (
+        'data-testid="export-csv"' in logged_in_client.get(url(workspace, "goals")).content.decode()
+    )
+    response = logged_in_client.get(url(workspace, "goals") + "?format=csv")
+    body = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    header, active, old = list(csv.reader(io.StringIO(body)))
+    assert header[:3] == ["Goal", "KPI", "Unit"] and header[-2:] == ["Status", "Archived"]
+    assert active[:4] == ["12 posts ce mois-ci", "Posts published", "", "Mie Instagram"]
+    assert active[7:9] == ["12", "1"] and active[-1] == "no"
+    assert old[:2] == ["Ancien objectif", "Clicks on short links"] and old[-1] == "yes"
+    assert old[8] == "0"  # no click yet: zero, counted
