@@ -23,7 +23,7 @@ from parvis.analytics.definitions import definition
 from parvis.channels.selectors import channel_label, channel_of_or_404, channels_of
 from parvis.inbox.responsiveness import Period, rate_text
 from parvis.publishing.selectors import post_of_or_404
-from parvis.strategy.selectors import campaign_of_or_404
+from parvis.strategy.selectors import campaign_of_or_404, pillar_of_or_404
 
 RANGES = (
     ("7", gettext_lazy("Last 7 days")),
@@ -167,3 +167,11 @@ def analytics_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     scope = Scope(request.workspace, campaign_id=campaign.pk)
     heading = _("Campaign: %(name)s") % {"name": campaign.name}
     return _render(request, scope, {"heading": heading, "kind": "campaign", "campaign": campaign})
+
+
+@workspace_view()
+def analytics_pillar(request: HttpRequest, pillar_id: int) -> HttpResponse:
+    pillar = pillar_of_or_404(workspace=request.workspace, pillar_id=pillar_id)
+    scope = Scope(request.workspace, pillar_id=pillar.pk)
+    heading = _("Pillar: %(name)s") % {"name": pillar.name}
+    return _render(request, scope, {"heading": heading, "kind": "pillar", "pillar": pillar})

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from parvis.strategy.models import Campaign
+from parvis.strategy.models import Campaign, Pillar
 from tests import factories
 from tests.analytics.helpers import at, measure, published, today
 
@@ -118,6 +118,37 @@ def test_another_workspaces_channel_post_or_campaign_is_not_found(
     for name, kwargs in (
         ("web:analytics_channel", {"channel_id": channel.pk}),
         ("web:analytics_post", {"post_id": post.pk}),
+        (
+            "web:analytics_pillar",
+            {"pillar_id": Pillar.objects.create(workspace=workspace, name="Équipe").pk},
+        ),
     ):
         url = reverse(name, kwargs={"workspace": other.slug, **kwargs})
         assert logged_in_client.get(url).status_code == 404
+
+
+def test_a_pillars_page_counts_only_its_posts_and_is_linked_from_the_pillars(
+    logged_in_client, workspace, measured
+):
+    channel, post = measured
+    know_how = Pillar.objects.create(workspace=workspace, name="Savoir-faire", target_share=40)
+    offers = Pillar.objects.create(workspace=workspace, name="Offres", target_share=20)
+    post.pillar = know_how
+    post.save(update_fields=["pillar"])
+    html = page(
+        logged_in_client, workspace, "web:analytics_pillar", "?range=7", pillar_id=know_how.pk
+    )
+    assert "Pillar: Savoir-faire" in html and ">60<" in card(html, "engagements")
+    assert 'data-testid="card-response_rate"' not in html  # responsiveness is not per post
+    assert "Croissants tout chauds" in html  # its top post
+    empty = page(
+        logged_in_client, workspace, "web:analytics_pillar", "?range=7", pillar_id=offers.pk
+    )
+    assert "Croissants tout chauds" not in empty
+    assert 'data-testid="empty-not-measured"' in empty
+    pillars = page(logged_in_client, workspace, "strategy:pillars")
+    for pillar in (know_how, offers):
+        url = reverse(
+            "web:analytics_pillar", kwargs={"workspace": workspace.slug, "pillar_id": pillar.pk}
+        )
+        assert url in pillars
