@@ -161,17 +161,24 @@ def analytics_post(request: HttpRequest, post_id: int) -> HttpResponse:
     return _render(request, scope, {"heading": heading, "kind": "post", "post": post})
 
 
+def _strategy_page(
+    request: HttpRequest, kind: str, thing: object, scope: Scope, heading: str
+) -> HttpResponse:
+    """A campaign's or a pillar's dashboard: the figures of its posts."""
+    return _render(request, scope, {"heading": heading, "kind": kind, kind: thing})
+
+
 @workspace_view()
 def analytics_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
-    scope = Scope(request.workspace, campaign_id=campaign.pk)
     heading = _("Campaign: %(name)s") % {"name": campaign.name}
-    return _render(request, scope, {"heading": heading, "kind": "campaign", "campaign": campaign})
+    scope = Scope(request.workspace, campaign_id=campaign.pk)
+    return _strategy_page(request, "campaign", campaign, scope, heading)
 
 
 @workspace_view()
 def analytics_pillar(request: HttpRequest, pillar_id: int) -> HttpResponse:
     pillar = pillar_of_or_404(workspace=request.workspace, pillar_id=pillar_id)
-    scope = Scope(request.workspace, pillar_id=pillar.pk)
     heading = _("Pillar: %(name)s") % {"name": pillar.name}
-    return _render(request, scope, {"heading": heading, "kind": "pillar", "pillar": pillar})
+    scope = Scope(request.workspace, pillar_id=pillar.pk)
+    return _strategy_page(request, "pillar", pillar, scope, heading)

@@ -130,7 +130,7 @@ def test_another_workspaces_channel_post_or_campaign_is_not_found(
 def test_a_pillars_page_counts_only_its_posts_and_is_linked_from_the_pillars(
     logged_in_client, workspace, measured
 ):
-    channel, post = measured
+    _channel, post = measured
     know_how = Pillar.objects.create(workspace=workspace, name="Savoir-faire", target_share=40)
     offers = Pillar.objects.create(workspace=workspace, name="Offres", target_share=20)
     post.pillar = know_how
