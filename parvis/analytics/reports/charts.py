@@ -83,7 +83,7 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]]) -> str:
 
 def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> str:
     """One horizontal bar per label, split into named parts (e.g. likes, comments...)."""
-    figure = _figure(0.45 * max(len(labels), 2) + 0.8)
+    figure = _figure(0.4 * max(len(labels), 2) + 0.6)
     axes = figure.add_subplot()
     _styled(axes)
     axes.grid(axis="y", visible=False)
@@ -98,15 +98,20 @@ def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> st
     axes.set_yticks(rows)
     axes.set_yticklabels(labels)
     axes.invert_yaxis()
-    axes.legend(
-        frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(parts)
-    )
+    if len(parts) > 1:  # one part: the chart's title names it
+        axes.legend(
+            frameon=False,
+            fontsize=8,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=len(parts),
+        )
     return _svg(figure)
 
 
 def day_bars(days: Sequence[date], values: Sequence[float | None]) -> str:
     """One vertical bar per day (e.g. the engagements gained each day)."""
-    figure = _figure(2.3)
+    figure = _figure(2.0)
     axes = figure.add_subplot()
     _styled(axes)
     axes.bar(range(len(days)), [value or 0.0 for value in values], color=PALETTE[0], width=0.7)
