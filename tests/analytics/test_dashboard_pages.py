@@ -152,3 +152,26 @@ def test_a_pillars_page_counts_only_its_posts_and_is_linked_from_the_pillars(
             "web:analytics_pillar", kwargs={"workspace": workspace.slug, "pillar_id": pillar.pk}
         )
         assert url in pillars
+
+
+def csv_lines_of(response) -> list[str]:
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+
+
+def test_the_daily_figures_and_top_posts_export_as_csv(logged_in_client, workspace, measured):
+    url = reverse("web:analytics", kwargs={"workspace": workspace.slug})
+    html = page(logged_in_client, workspace, query="?range=7")
+    assert "range=7&amp;format=csv&amp;table=daily" in html
+    assert "range=7&amp;format=csv&amp;table=top_posts" in html
+    daily = csv_lines_of(logged_in_client.get(url + "?range=7&format=csv&table=daily"))
+    assert daily[0].startswith("Day,Engagements,Reach,Views,Followers")
+    assert len(daily) == 1 + 7
+    rows = [line.split(",") for line in daily[1:]]
+    assert sum(float(row[1]) for row in rows) == 60  # the engagements card's figure
+    assert rows[-1][4] == "1100"  # followers at the end of the last day
+    top = csv_lines_of(logged_in_client.get(url + "?range=7&format=csv&table=top_posts"))
+    assert top[0] == "Post,Channel,Engagements,Reach,Views,Engagement rate by reach"
+    assert (
+        top[1].startswith("Croissants tout chauds,Page de test · ") and ",60,1200,0,0.05" in top[1]
+    )
