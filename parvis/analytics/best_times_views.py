@@ -29,6 +29,7 @@ from parvis.analytics.best_times import (
     queue_suggestion,
 )
 from parvis.channels.selectors import channel_label, channel_of_or_404, channels_of
+from parvis.core.exports import csv_response, wants_csv
 from parvis.publishing import queue
 
 LEVELS = 5  # colour steps of the heatmap (CSS classes bt-0 .. bt-5)
@@ -87,6 +88,24 @@ def cell_words(cell: Cell) -> str:
     }
 
 
+def _grid_csv(request: HttpRequest, heatmap: Heatmap) -> HttpResponse:
+    """The grid, one row per weekday and hour (the rate empty below the posts needed)."""
+    columns = [_("Weekday"), _("Hour"), _("Posts"), _("Median engagement rate (%)")]
+    rows = (
+        (
+            WEEKDAYS[cell.weekday],
+            f"{cell.hour:02d}:00",
+            cell.posts,
+            None if cell.rate is None else cell.rate * 100,
+        )
+        for row in heatmap.rows
+        for cell in row
+    )
+    return csv_response(
+        filename=_("best times"), columns=columns, rows=rows, workspace=request.workspace
+    )
+
+
 @workspace_view()
 def best_times_page(request: HttpRequest) -> HttpResponse:
     """The weekday x hour heatmap of the engagement rate, with its top slots in words."""
@@ -98,6 +117,8 @@ def best_times_page(request: HttpRequest) -> HttpResponse:
         days=days or DEFAULT_DAYS,
         channel_ids=[chosen.pk] if chosen else None,
     )
+    if wants_csv(request):
+        return _grid_csv(request, heatmap)
     return render(
         request,
         "analytics/best_times.html",

@@ -44,19 +44,21 @@ TOP_POSTS = 10
 
 @dataclass(frozen=True)
 class Scope:
-    """What a dashboard looks at: the workspace, or one channel, campaign or post."""
+    """What a dashboard looks at: the workspace, or one channel, campaign, pillar or post."""
 
     workspace: Workspace
     channel_id: int | None = None
     campaign_id: int | None = None
     post_id: int | None = None
+    pillar_id: int | None = None
 
     def post_filters(self) -> dict[str, Any]:
-        """``Post`` lookups narrowing the figures to some posts (empty: every post).
-        One pillar is one more entry here (``pillar_id``)."""
+        """``Post`` lookups narrowing the figures to some posts (empty: every post)."""
         filters: dict[str, Any] = {}
         if self.campaign_id is not None:
             filters["campaign_id"] = self.campaign_id
+        if self.pillar_id is not None:
+            filters["pillar_id"] = self.pillar_id
         if self.post_id is not None:
             filters["pk"] = self.post_id
         return filters

@@ -42,13 +42,17 @@ from django.utils.translation import gettext as _
 
 CSV_PARAMETER = "format"
 CSV_VALUE = "csv"
+CSV_TABLE = "table"  # which table, on a page with several (``{% csv_link table="..." %}``)
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def wants_csv(request: HttpRequest) -> bool:
-    """True when the table's view is asked for its CSV export."""
-    return request.GET.get(CSV_PARAMETER) == CSV_VALUE
+def wants_csv(request: HttpRequest, table: str = "") -> bool:
+    """True when the table's view is asked for its CSV export (of ``table``, when the
+    page has several)."""
+    if request.GET.get(CSV_PARAMETER) != CSV_VALUE:
+        return False
+    return not table or request.GET.get(CSV_TABLE) == table
 
 
 def decimal_separator(language: str) -> str:

@@ -21,9 +21,10 @@ from parvis.analytics.cards import COUNT, figure_text, sections
 from parvis.analytics.dashboards import Dashboard, Scope, dashboard
 from parvis.analytics.definitions import definition
 from parvis.channels.selectors import channel_label, channel_of_or_404, channels_of
+from parvis.core.exports import csv_response, wants_csv
 from parvis.inbox.responsiveness import Period, rate_text
 from parvis.publishing.selectors import post_of_or_404
-from parvis.strategy.selectors import campaign_of_or_404
+from parvis.strategy.selectors import campaign_of_or_404, pillar_of_or_404
 
 RANGES = (
     ("7", gettext_lazy("Last 7 days")),
@@ -43,6 +44,9 @@ CHARTS = (
     ("clicks", "bar"),
     ("short_link_clicks", "bar"),
 )
+
+
+DAILY_TABLE, TOP_POSTS_TABLE = "daily", "top_posts"  # the page's CSV exports
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,54 @@ def _charts(board: Dashboard) -> list[dict]:
     return charts
 
 
+def _daily_csv(request: HttpRequest, board: Dashboard) -> HttpResponse:
+    """The figures behind the charts, one row a day, one column a figure."""
+    names = [name for name, _kind in CHARTS if name in board.series.values]
+    columns = [_("Day")] + [str(definition(name).label) for name in names]
+    rows = (
+        [day] + [board.series.values[name][index] for name in names]
+        for index, day in enumerate(board.series.days)
+    )
+    return csv_response(
+        filename=_("daily figures"), columns=columns, rows=rows, workspace=request.workspace
+    )
+
+
+def _top_posts_csv(request: HttpRequest, board: Dashboard, names: dict[int, str]) -> HttpResponse:
+    columns = [
+        _("Post"),
+        _("Channel"),
+        str(definition("engagements").label),
+        str(definition("reach").label),
+        str(definition("views").label),
+        str(definition("engagement_rate_reach").label),
+    ]
+    rows = (
+        (
+            post.text,
+            names.get(post.channel_id, ""),
+            post.engagements,
+            post.reach,
+            post.views,
+            post.engagement_rate_reach,
+        )
+        for post in board.top_posts
+    )
+    return csv_response(
+        filename=_("top posts"), columns=columns, rows=rows, workspace=request.workspace
+    )
+
+
 def _render(request: HttpRequest, scope: Scope, context: dict) -> HttpResponse:
     today = timezone.localdate(timezone=scope.zone)
     picked = picked_range(request, today)
     board = dashboard(scope=scope, period=picked.period)
     channels = list(channels_of(workspace=request.workspace))
     names = {c.pk: f"{c.name} · {channel_label(c)}" for c in channels}
+    if wants_csv(request, DAILY_TABLE):
+        return _daily_csv(request, board)
+    if wants_csv(request, TOP_POSTS_TABLE):
+        return _top_posts_csv(request, board, names)
     return render(
         request,
         "web/dashboard.html",
@@ -134,6 +180,8 @@ def _render(request: HttpRequest, scope: Scope, context: dict) -> HttpResponse:
             ],
             "channels": channels,
             "has_channels": bool(channels),
+            "daily_table": DAILY_TABLE,
+            "top_posts_table": TOP_POSTS_TABLE,
             **context,
         },
     )
@@ -161,9 +209,24 @@ def analytics_post(request: HttpRequest, post_id: int) -> HttpResponse:
     return _render(request, scope, {"heading": heading, "kind": "post", "post": post})
 
 
+def _strategy_page(
+    request: HttpRequest, kind: str, thing: object, scope: Scope, heading: str
+) -> HttpResponse:
+    """A campaign's or a pillar's dashboard: the figures of its posts."""
+    return _render(request, scope, {"heading": heading, "kind": kind, kind: thing})
+
+
 @workspace_view()
 def analytics_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_of_or_404(workspace=request.workspace, campaign_id=campaign_id)
-    scope = Scope(request.workspace, campaign_id=campaign.pk)
     heading = _("Campaign: %(name)s") % {"name": campaign.name}
-    return _render(request, scope, {"heading": heading, "kind": "campaign", "campaign": campaign})
+    scope = Scope(request.workspace, campaign_id=campaign.pk)
+    return _strategy_page(request, "campaign", campaign, scope, heading)
+
+
+@workspace_view()
+def analytics_pillar(request: HttpRequest, pillar_id: int) -> HttpResponse:
+    pillar = pillar_of_or_404(workspace=request.workspace, pillar_id=pillar_id)
+    heading = _("Pillar: %(name)s") % {"name": pillar.name}
+    scope = Scope(request.workspace, pillar_id=pillar.pk)
+    return _strategy_page(request, "pillar", pillar, scope, heading)

@@ -31,5 +31,10 @@ urlpatterns = [
         dashboards.analytics_campaign,
         name="analytics_campaign",
     ),
+    path(
+        "w/<slug:workspace>/analytics/pillar/<int:pillar_id>/",
+        dashboards.analytics_pillar,
+        name="analytics_pillar",
+    ),
     path("w/<slug:workspace>/settings/", views.settings_home, name="settings"),
 ]

@@ -156,3 +156,20 @@ def test_only_people_who_schedule_posts_use_suggested_times(client, utc_workspac
     client.force_login(utc_workspace.memberships.get(role=Role.OWNER).user)
     assert client.post(suggestion_url(utc_workspace, other, use=True)).status_code == 404
     assert client.get(suggestion_url(utc_workspace, other)).status_code == 404
+
+
+def test_the_grid_exports_as_csv_with_the_pages_filters(logged_in_client, utc_workspace):
+    fournil, comptoir = channel(utc_workspace), channel(utc_workspace, "Comptoir", "sandbox_x")
+    history(fournil, {(1, 19): 0.08})
+    response = logged_in_client.get(page_url(utc_workspace, format="csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Weekday,Hour,Posts,Median engagement rate (%)"
+    assert len(lines) == 1 + 7 * 24  # every weekday and hour
+    assert "Tuesday,19:00,4,8" in lines
+    assert "Monday,00:00,0," in lines  # no rate: empty, not 0
+    html = logged_in_client.get(page_url(utc_workspace, channel=comptoir.pk)).content.decode()
+    assert f"channel={comptoir.pk}&amp;format=csv" in html  # the link keeps the filter
+    only = logged_in_client.get(page_url(utc_workspace, channel=comptoir.pk, format="csv"))
+    lines = b"".join(only.streaming_content).decode("utf-8-sig").splitlines()
+    assert "Tuesday,19:00,0," in lines  # the other channel's posts are not counted

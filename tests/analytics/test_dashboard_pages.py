@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from parvis.strategy.models import Campaign
+from parvis.strategy.models import Campaign, Pillar
 from tests import factories
 from tests.analytics.helpers import at, measure, published, today
 
@@ -118,6 +118,60 @@ def test_another_workspaces_channel_post_or_campaign_is_not_found(
     for name, kwargs in (
         ("web:analytics_channel", {"channel_id": channel.pk}),
         ("web:analytics_post", {"post_id": post.pk}),
+        (
+            "web:analytics_pillar",
+            {"pillar_id": Pillar.objects.create(workspace=workspace, name="Équipe").pk},
+        ),
     ):
         url = reverse(name, kwargs={"workspace": other.slug, **kwargs})
         assert logged_in_client.get(url).status_code == 404
+
+
+def test_a_pillars_page_counts_only_its_posts_and_is_linked_from_the_pillars(
+    logged_in_client, workspace, measured
+):
+    _channel, post = measured
+    know_how = Pillar.objects.create(workspace=workspace, name="Savoir-faire", target_share=40)
+    offers = Pillar.objects.create(workspace=workspace, name="Offres", target_share=20)
+    post.pillar = know_how
+    post.save(update_fields=["pillar"])
+    html = page(
+        logged_in_client, workspace, "web:analytics_pillar", "?range=7", pillar_id=know_how.pk
+    )
+    assert "Pillar: Savoir-faire" in html and ">60<" in card(html, "engagements")
+    assert 'data-testid="card-response_rate"' not in html  # responsiveness is not per post
+    assert "Croissants tout chauds" in html  # its top post
+    empty = page(
+        logged_in_client, workspace, "web:analytics_pillar", "?range=7", pillar_id=offers.pk
+    )
+    assert "Croissants tout chauds" not in empty
+    assert 'data-testid="empty-not-measured"' in empty
+    pillars = page(logged_in_client, workspace, "strategy:pillars")
+    for pillar in (know_how, offers):
+        url = reverse(
+            "web:analytics_pillar", kwargs={"workspace": workspace.slug, "pillar_id": pillar.pk}
+        )
+        assert url in pillars
+
+
+def csv_lines_of(response) -> list[str]:
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+
+
+def test_the_daily_figures_and_top_posts_export_as_csv(logged_in_client, workspace, measured):
+    url = reverse("web:analytics", kwargs={"workspace": workspace.slug})
+    html = page(logged_in_client, workspace, query="?range=7")
+    assert "range=7&amp;format=csv&amp;table=daily" in html
+    assert "range=7&amp;format=csv&amp;table=top_posts" in html
+    daily = csv_lines_of(logged_in_client.get(url + "?range=7&format=csv&table=daily"))
+    assert daily[0].startswith("Day,Engagements,Reach,Views,Followers")
+    assert len(daily) == 1 + 7
+    rows = [line.split(",") for line in daily[1:]]
+    assert sum(float(row[1]) for row in rows) == 60  # the engagements card's figure
+    assert rows[-1][4] == "1100"  # followers at the end of the last day
+    top = csv_lines_of(logged_in_client.get(url + "?range=7&format=csv&table=top_posts"))
+    assert top[0] == "Post,Channel,Engagements,Reach,Views,Engagement rate by reach"
+    assert (
+        top[1].startswith("Croissants tout chauds,Page de test · ") and ",60,1200,0,0.05" in top[1]
+    )

@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from parvis.accounts.roles import Role
+from parvis.analytics.cards import sections
+from parvis.analytics.dashboards import Scope, dashboard
 from parvis.analytics.models import MetricSnapshot
 from parvis.analytics.reports import rendering
-from parvis.analytics.reports.content import interactions_of, report_content
+from parvis.analytics.reports.content import report_content
 from parvis.analytics.reports.models import ReportSchedule
 from parvis.analytics.reports.rendering import ReportUnavailable, report_html
 from parvis.inbox.responsiveness import Period
+from parvis.strategy.models import Goal
 from parvis.web.demo import demo_load
 from tests import factories
 
@@ -25,28 +28,63 @@ def _last_two_weeks(workspace) -> Period:
     return Period(today - timedelta(days=14), today - timedelta(days=1))
 
 
-def test_interactions_are_the_networks_count_or_the_sum_of_the_parts():
-    assert interactions_of({"engagements": 7, "likes": 100}) == 7
-    assert interactions_of({"likes": 3, "comments": 2, "shares": 1, "saves": 1, "views": 50}) == 7
-
-
-def test_the_demo_report_holds_its_figures_charts_and_logo(demo):
-    content = report_content(workspace=demo, period=_last_two_weeks(demo))
-    totals = {total.key: total for total in content.totals}
-    assert totals["posts"].value == sum(line.posts for line in content.channels) > 0
-    assert totals["views"].value == sum(line.views for line in content.channels) > 0
-    assert 0 < totals["engagement_rate"].value < 1
-    assert totals["new_followers"].value > 0  # the Sandbox's audience grows every day
+def test_the_demo_report_gives_the_dashboards_figures_charts_goals_and_logo(demo):
+    period = _last_two_weeks(demo)
+    content = report_content(workspace=demo, period=period)
+    board = dashboard(scope=Scope(demo), period=period)
+    assert content.board.current == board.current and content.board.previous == board.previous
+    cards = {card.definition.name: card for section in content.sections for card in section.cards}
+    shown = {card.definition.name: card for section in sections(board) for card in section.cards}
+    assert [s.key for s in content.sections] == [
+        "awareness",
+        "engagement",
+        "traffic",
+        "responsiveness",
+    ]
+    for key, card in shown.items():  # the Analytics page's figures, to the unit
+        assert (cards[key].value, cards[key].previous) == (card.value, card.previous), key
+    assert cards["engagements"].value > 0
+    assert 0 < cards["engagement_rate_reach"].value < 1
+    assert cards["follower_growth"].value > 0  # the Sandbox's audience grows every day
+    # Each channel's line is that channel's dashboard; together they make the workspace's.
+    assert sum(line.current.engagements or 0 for line in content.channels) == pytest.approx(
+        board.current.engagements
+    )
+    assert content.posts == sum(line.posts for line in content.channels) > 0
     assert len(content.followers) == demo.channels.count()  # one line per channel
     assert len(content.top_posts) == 5
-    ranked = [post.interactions for post in content.top_posts]
+    ranked = [post.engagements for post in content.top_posts]
     assert ranked == sorted(ranked, reverse=True)
+    assert ranked[0] == board.top_posts[0].engagements
+    assert content.goals  # the demo's goals, measured at the end of the period
     assert content.logo_png.startswith(b"\x89PNG")
     html = report_html(content)
-    assert html.count("data:image/svg+xml;base64,") == 2  # followers and interactions
+    # followers, engagements per day, engagements per channel
+    assert html.count("data:image/svg+xml;base64,") == 3
     assert "data:image/png;base64," in html  # the logo on the cover
     assert "Abonnés" in html and "Meilleures publications" in html  # in French
+    assert "Objectifs" in html and content.goals[0].name in html
     assert "size: A4" in html and "counter(pages)" in html
+
+
+def test_the_goals_section_shows_each_goals_progress_at_the_end_of_the_period(workspace):
+    today = timezone.localdate(timezone=ZoneInfo(workspace.time_zone))
+    for name, starts, ends in (("Publier régulièrement", 20, -20), ("Fini", 200, 100)):
+        Goal.objects.create(
+            workspace=workspace,
+            name=name,
+            kpi="posts_published",
+            target=10,
+            starts_on=today - timedelta(days=starts),
+            deadline=today - timedelta(days=ends),
+        )
+    content = report_content(workspace=workspace, period=_last_two_weeks(workspace), language="en")
+    assert [goal.name for goal in content.goals] == ["Publier régulièrement"]
+    goal = content.goals[0]
+    assert goal.kpi == "Posts published" and goal.target_text == "10"
+    assert goal.status == "behind" and goal.status_label == "Behind"
+    html = report_html(content, language="en")
+    assert "Goals" in html and "Publier régulièrement" in html and "Behind" in html
 
 
 def test_a_period_before_anything_happened_says_so_rather_than_drawing_empty_charts(demo):
@@ -56,7 +94,7 @@ def test_a_period_before_anything_happened_says_so_rather_than_drawing_empty_cha
     content = report_content(workspace=demo, period=long_ago)
     html = report_html(content, language="en")
     assert "data:image/svg+xml" not in html
-    assert "No post was published in this period." in html
+    assert "No post gained engagements in this period." in html
 
 
 def test_the_pdf_downloads_for_the_chosen_period(demo, demo_owner, client):

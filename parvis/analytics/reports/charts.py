@@ -39,6 +39,13 @@ def _styled(axes) -> None:
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
 
 
+def _day_ticks(axes, days: Sequence[date]) -> None:
+    """About seven dates under the x axis ("3 Mar")."""
+    step = max(1, len(days) // 7)
+    axes.set_xticks(range(0, len(days), step))
+    axes.set_xticklabels([formats.date_format(days[i], "j M") for i in range(0, len(days), step)])
+
+
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None}, transparent=True)
@@ -62,9 +69,7 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]]) -> str:
             markersize=3,
             label=name,
         )
-    step = max(1, len(days) // 7)
-    axes.set_xticks(range(0, len(days), step))
-    axes.set_xticklabels([formats.date_format(days[i], "j M") for i in range(0, len(days), step)])
+    _day_ticks(axes, days)
     if series:
         axes.legend(
             frameon=False,
@@ -78,7 +83,7 @@ def line_chart(series: dict[str, Sequence[tuple[date, float]]]) -> str:
 
 def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> str:
     """One horizontal bar per label, split into named parts (e.g. likes, comments...)."""
-    figure = _figure(0.45 * max(len(labels), 2) + 0.8)
+    figure = _figure(0.4 * max(len(labels), 2) + 0.6)
     axes = figure.add_subplot()
     _styled(axes)
     axes.grid(axis="y", visible=False)
@@ -93,7 +98,22 @@ def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> st
     axes.set_yticks(rows)
     axes.set_yticklabels(labels)
     axes.invert_yaxis()
-    axes.legend(
-        frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(parts)
-    )
+    if len(parts) > 1:  # one part: the chart's title names it
+        axes.legend(
+            frameon=False,
+            fontsize=8,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=len(parts),
+        )
+    return _svg(figure)
+
+
+def day_bars(days: Sequence[date], values: Sequence[float | None]) -> str:
+    """One vertical bar per day (e.g. the engagements gained each day)."""
+    figure = _figure(2.0)
+    axes = figure.add_subplot()
+    _styled(axes)
+    axes.bar(range(len(days)), [value or 0.0 for value in values], color=PALETTE[0], width=0.7)
+    _day_ticks(axes, days)
     return _svg(figure)

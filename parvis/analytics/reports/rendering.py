@@ -11,16 +11,17 @@ import base64
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import ImageFile
 
-from parvis.analytics.definitions import DEFINITIONS
+from parvis.analytics.cards import COUNT, Card, figure_text
+from parvis.analytics.definitions import Definition, definition
 from parvis.analytics.reports import charts
-from parvis.analytics.reports.content import INTERACTIONS, ReportContent, Total
+from parvis.analytics.reports.content import ReportContent
 from parvis.inbox.responsiveness import duration_text, rate_text
 
-NO_FIGURE = "\u2013"
+TRENDS = {"good": "up", "bad": "down", "flat": ""}  # the template's colours
 
 
 class ReportUnavailable(RuntimeError):
@@ -32,64 +33,65 @@ class ShownTotal:
     label: str
     value: str
     change: str
-    trend: str  # "up", "down" or ""
+    trend: str  # "up" (good news), "down" (bad news) or ""
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return NO_FIGURE
-    return formats.number_format(round(value), force_grouping=True)
-
-
-def _shown(total: Total) -> ShownTotal:
-    value = rate_text(total.value) if total.percent else _number(total.value)
-    change, trend = "", ""
-    if total.percent and total.value is not None and total.previous is not None:
-        points = (total.value - total.previous) * 100
-        change = _("%(sign)s%(points)s pts") % {
-            "sign": "+" if points >= 0 else "",
-            "points": formats.number_format(points, decimal_pos=1),
-        }
-        trend = "up" if points > 0 else "down" if points < 0 else ""
-    elif total.change is not None:
-        sign = "+" if total.change >= 0 else ""
-        change = _("%(sign)s%(value)s%%") % {
-            "sign": sign,
-            "value": formats.number_format(total.change, decimal_pos=0),
-        }
-        trend = "up" if total.change > 0 else "down" if total.change < 0 else ""
-    return ShownTotal(str(total.label), value, change, trend)
+def _shown(card: Card) -> ShownTotal:
+    change = card.delta_text if card.delta is not None else ""
+    return ShownTotal(str(card.definition.label), card.text, change, TRENDS[card.trend])
 
 
 def shown_totals(content: ReportContent) -> list[ShownTotal]:
-    """The headline figures as people read them, in the active language."""
-    return [_shown(total) for total in content.totals]
+    """The posts published and the figures that have a value, as people read them, in the
+    active language (the e-mail lists them)."""
+    posts = Card(
+        definition=Definition("posts", _("Posts published"), ""),
+        kind=COUNT,
+        value=content.posts,
+        previous=content.posts_before,
+    )
+    return [_shown(posts)] + [
+        _shown(card)
+        for section in content.sections
+        for card in section.cards
+        if card.value is not None
+    ]
 
 
 def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def report_html(content: ReportContent, *, language: str = "") -> str:
-    """The report's HTML, in ``language`` (by default the workspace's)."""
-    with translation.override(language or content.language):
-        followers_chart = (
-            _data_uri("image/svg+xml", charts.line_chart(content.followers).encode())
-            if content.followers
-            else ""
-        )
-        active = [line for line in content.channels if line.posts]
-        interactions_chart = ""
-        if any(line.interactions for line in active):
-            parts = {
-                str(DEFINITIONS[name].label): [line.parts.get(name, 0.0) for line in active]
-                for name in INTERACTIONS
-            }
-            parts = {label: values for label, values in parts.items() if any(values)}
-            labels = [f"{line.name} ({line.network})" for line in active]
-            interactions_chart = _data_uri(
-                "image/svg+xml", charts.stacked_bars(labels, parts).encode()
+def _svg(text: str) -> str:
+    return _data_uri("image/svg+xml", text.encode())
+
+
+def _charts(content: ReportContent) -> dict[str, str]:
+    """The report's charts, as data URIs ("" when there is nothing to draw)."""
+    found = {"followers": "", "engagements": "", "channels": ""}
+    if content.followers:
+        found["followers"] = _svg(charts.line_chart(content.followers))
+    series = content.board.series
+    daily = series.values.get("engagements") or ()
+    if any(daily):
+        found["engagements"] = _svg(charts.day_bars(series.days, daily))
+    lines = [line for line in content.channels if line.current.engagements]
+    if lines:
+        label = str(definition("engagements").label)
+        found["channels"] = _svg(
+            charts.stacked_bars(
+                [f"{line.name} ({line.network})" for line in lines],
+                {label: [line.current.engagements or 0.0 for line in lines]},
             )
+        )
+    return found
+
+
+def report_html(content: ReportContent, *, language: str = "") -> str:
+    """The report's HTML, in ``language`` (by default the content's)."""
+    with translation.override(language or content.language):
+        drawn = _charts(content)
+        answers = content.responsiveness
         context = {
             "content": content,
             "language": language or content.language,
@@ -97,24 +99,33 @@ def report_html(content: ReportContent, *, language: str = "") -> str:
             "period": content.period,
             "previous": content.previous,
             "logo": _data_uri("image/png", content.logo_png) if content.logo_png else "",
-            "totals": shown_totals(content),
-            "channels": content.channels,
-            "top_posts": content.top_posts,
-            "followers_chart": followers_chart,
-            "interactions_chart": interactions_chart,
+            "sections": content.sections,
+            "channels": [
+                (line, [figure_text(line.current.value(name), COUNT) for name in CHANNEL_FIGURES])
+                for line in content.channels
+            ],
+            "top_posts": [(post, rate_text(post.engagement_rate)) for post in content.top_posts],
+            "goals": content.goals,
+            "followers_chart": drawn["followers"],
+            "engagements_chart": drawn["engagements"],
+            "channels_chart": drawn["channels"],
             "answers": {
-                "rate": rate_text(content.responsiveness.rate),
-                "median": duration_text(content.responsiveness.median_seconds),
-                "p90": duration_text(content.responsiveness.p90_seconds),
-                "needing": content.responsiveness.needing,
-                "answered": content.responsiveness.answered,
-                "rate_before": rate_text(content.responsiveness_before.rate),
-                "median_before": duration_text(content.responsiveness_before.median_seconds),
+                "p90": duration_text(answers.p90_seconds),
+                "needing": answers.needing,
+                "answered": answers.answered,
                 "target": duration_text(content.response_target_minutes * 60),
             },
-            "definitions": [DEFINITIONS[name] for name in ("views", "reach")],
+            "definitions": _definitions(content),
         }
         return render_to_string("analytics/report.html", context)
+
+
+CHANNEL_FIGURES = ("followers", "follower_growth", "reach", "views", "engagements")
+
+
+def _definitions(content: ReportContent) -> list:
+    """Each figure the report shows, with its explanation (the dashboards' words)."""
+    return [card.definition for section in content.sections for card in section.cards]
 
 
 def report_pdf(content: ReportContent, *, language: str = "") -> bytes:

@@ -96,7 +96,7 @@ def sending_run(sending: ReportSending) -> Move:
             )
         period = Period(sending.period_first, sending.period_last)
         try:
-            content = report_content(workspace=workspace, period=period)
+            content = report_content(workspace=workspace, period=period, language=schedule.language)
             pdf = report_pdf(content, language=schedule.language)
         except ReportUnavailable as error:
             return Move(to=SendingStates.failed, error=str(error))
