@@ -85,8 +85,11 @@ def _posts_per_channel(args: argparse.Namespace) -> int:
     """How many posts each channel gets so that the snapshots come to ``--rows``."""
     channels = args.workspaces * CHANNELS_PER_WORKSPACE
     account_rows = channels * DAYS * 24
-    per_post = len(POST_HOURS) * len(POST_NAMES)
-    return max(1, (args.rows - account_rows) // (channels * per_post))
+    # Posts are spread evenly over the year: only those older than an hour of
+    # POST_HOURS have been measured then, so each post gives this many rows on average.
+    span = DAYS * 24
+    per_post = len(POST_NAMES) * sum(1 - hours / span for hours in POST_HOURS)
+    return max(1, math.ceil((args.rows - account_rows) / (channels * per_post)))
 
 
 def _workspaces(args: argparse.Namespace, start: datetime) -> list[dict]:
