@@ -14,6 +14,7 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -32,6 +33,7 @@ DESKTOP_CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
+PARIS = ZoneInfo("Europe/Paris")
 STATUS_WORDS = re.compile(r"^(On track|Behind|Reached)$")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -161,21 +163,27 @@ def test_figures_goals_a_counted_short_link_and_a_pdf_report(
     # --- The PDF report of the last four weeks -----------------------------------------
     page.goto(f"{workspace}/analytics/")
     page.get_by_test_id("analytics-more").get_by_role("link", name="Reports").click()
-    today = timezone.localdate()
-    page.locator("#report-since").fill((today - timedelta(days=27)).isoformat())
+    today = timezone.localdate(timezone=PARIS)  # the workspace's day
+    since = today - timedelta(days=27)
+    page.locator("#report-since").fill(since.isoformat())
     page.locator("#report-until").fill(today.isoformat())
     with page.expect_download() as waiting:
         page.get_by_test_id("download-pdf").click()
+    assert waiting.value.suggested_filename == f"la-mie-doree-{since}-{today}.pdf"
     pdf = tmp_path / waiting.value.suggested_filename
     waiting.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    pages = text.split("\f")
-    assert len([p for p in pages if p.strip()]) >= 2
-    assert "La Mie Dorée" in text
-    RESULTS.mkdir(exist_ok=True)
+    pages = [page_text for page_text in text.split("\f") if page_text.strip()]
+    assert len(pages) >= 3  # a cover, then the figures, charts and tables
+    assert "La Mie Dorée" in pages[0]
+    # In the workspace's language (French), though the manager reads Parvis in English.
+    assert "RAPPORT DE COMMUNITY MANAGEMENT" in pages[0]
+    for heading in ("Audience", "Engagement", "Meilleures publications", "Réactivité"):
+        assert heading in text
+    RESULTS.mkdir(exist_ok=True)  # the pages as images, for a person to look at
     subprocess.run(
         ["pdftoppm", "-r", "50", "-png", str(pdf), str(RESULTS / "strategy-report")], check=True
     )
