@@ -178,7 +178,7 @@ def _render(request: HttpRequest, scope: Scope, context: dict) -> HttpResponse:
                 (post, names.get(post.channel_id, ""), rate_text(post.engagement_rate_reach))
                 for post in board.top_posts
             ],
-            "channels": channels,
+            "channels": names.items(),  # (id, "name · network") for the channel menu
             "has_channels": bool(channels),
             "daily_table": DAILY_TABLE,
             "top_posts_table": TOP_POSTS_TABLE,
