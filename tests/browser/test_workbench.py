@@ -44,16 +44,15 @@ def test_switching_workspace(logged_in_page):
     expect(page.locator(".fc-event")).to_have_count(0)  # a new brand: nothing planned yet
 
 
-def test_an_unbuilt_area_says_so(logged_in_page, live_server):
+def test_analytics_leads_to_the_best_times_and_the_reports(logged_in_page, live_server):
     page = logged_in_page
     page.goto(f"{live_server.url}/w/la-mie-doree/analytics/")
-    expect(page.get_by_test_id("not-built")).to_be_visible()
-    unbuilt = page.get_by_test_id("not-built")
-    expect(unbuilt.locator("a[href='/w/la-mie-doree/calendar/']")).to_be_visible()
-    # Analytics already offers its reports (PDF, scheduled e-mails).
-    expect(unbuilt.get_by_test_id("reports-link")).to_have_attribute(
-        "href", "/w/la-mie-doree/reports/"
-    )
+    more = page.get_by_test_id("analytics-more")
+    more.locator("a[href='/w/la-mie-doree/reports/']").click()
+    expect(page).to_have_url(f"{live_server.url}/w/la-mie-doree/reports/")
+    page.go_back()
+    more.locator("a[href='/w/la-mie-doree/analytics/best-times/']").click()
+    expect(page).to_have_url(f"{live_server.url}/w/la-mie-doree/analytics/best-times/")
 
 
 def test_the_skip_link_comes_first_for_keyboard_users(logged_in_page):
