@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from parvis.accounts.models import Workspace
 from parvis.analytics.selectors import Figures, latest_figures
-from parvis.publishing.selectors import published_posts_between
+from parvis.publishing.selectors import published_between
 
 DEFAULT_DAYS = 180
 PERIODS = (90, 180, 365)  # the choices the page offers, in days
@@ -139,24 +139,19 @@ def best_times(
     until = now or timezone.now()
     since = until - timedelta(days=days)
     zone = ZoneInfo(workspace.time_zone)
-    posts = published_posts_between(
-        workspace=workspace,
-        since=since,
-        until=until,
-        channel_ids=list(channel_ids) if channel_ids is not None else None,
-    )
+    posts = published_between(workspace=workspace, start=since, end=until, channel_ids=channel_ids)
     figures = latest_figures(
-        workspace=workspace, keys=[(channel_id, remote_id) for channel_id, remote_id, _at in posts]
+        workspace=workspace, keys=[(post.channel_id, post.remote_id) for post in posts]
     )
     rates: dict[tuple[int, int], list[float]] = defaultdict(list)
     moments: list[datetime] = []
     by_views = 0
-    for channel_id, remote_id, published_at in posts:
-        found = figures.get((channel_id, remote_id))
+    for post in posts:
+        found = figures.get((post.channel_id, post.remote_id))
         rate = engagement_rate(found) if found else None
         if rate is None:
             continue
-        local = published_at.astimezone(zone)
+        local = post.published_at.astimezone(zone)
         rates[(local.weekday(), local.hour)].append(rate.value)
         moments.append(local)
         by_views += rate.by_views

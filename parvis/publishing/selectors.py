@@ -226,23 +226,6 @@ def posts_by_remote_id(*, channel: Channel, remote_ids: list[str]) -> dict[str, 
     return {remote_id: (post_id, url) for remote_id, post_id, url in rows}
 
 
-def published_posts_between(
-    *, workspace: Workspace, since: datetime, until: datetime, channel_ids: list[int] | None = None
-) -> list[tuple[int, str, datetime]]:
-    """(channel id, network id, publication time) of the workspace's posts published in
-    [since, until), oldest first: the posts themselves, not thread parts or first comments."""
-    published = Delivery.objects.in_workspace(workspace).filter(
-        position=0, state="published", published_at__gte=since, published_at__lt=until
-    )
-    if channel_ids is not None:
-        published = published.filter(channel_id__in=channel_ids)
-    return list(
-        published.exclude(remote_id="")
-        .order_by("published_at", "id")
-        .values_list("channel_id", "remote_id", "published_at")
-    )
-
-
 def published_objects(
     *, workspace: Workspace, channel_id: int | None = None, post_filters: dict[str, Any]
 ) -> list[tuple[int, str, int]]:
@@ -295,14 +278,21 @@ class PublishedItem:
 
 
 def published_between(
-    *, workspace: Workspace, start: datetime, end: datetime
+    *,
+    workspace: Workspace,
+    start: datetime,
+    end: datetime,
+    channel_ids: Iterable[int] | None = None,
 ) -> list[PublishedItem]:
     """The posts published in [start, end), one per channel they went out on (not their
-    thread parts or first comments), oldest first."""
+    thread parts or first comments), oldest first; only these channels' if given."""
+    published = Delivery.objects.in_workspace(workspace).filter(
+        position=0, state="published", published_at__gte=start, published_at__lt=end
+    )
+    if channel_ids is not None:
+        published = published.filter(channel_id__in=list(channel_ids))
     rows = (
-        Delivery.objects.in_workspace(workspace)
-        .filter(position=0, state="published", published_at__gte=start, published_at__lt=end)
-        .exclude(remote_id="")
+        published.exclude(remote_id="")
         .order_by("published_at", "id")
         .values_list("channel_id", "remote_id", "post_id", "post__text", "url", "published_at")
     )
