@@ -60,11 +60,9 @@ KEEP = _Keep()
 
 def _check_campaign(workspace: Workspace, campaign: Any) -> None:
     """A post joins a campaign of its own workspace that is still in use."""
-    if campaign is None:
-        return
-    if campaign.workspace_id != workspace.pk:
+    if campaign is not None and campaign.workspace_id != workspace.pk:
         raise PublishingError(_("This campaign belongs to another workspace."))
-    if campaign.archived:
+    if campaign is not None and campaign.archived:
         raise PublishingError(
             _("The campaign “%(name)s” is archived: choose another one.") % {"name": campaign}
         )
@@ -72,11 +70,9 @@ def _check_campaign(workspace: Workspace, campaign: Any) -> None:
 
 def _check_pillar(workspace: Workspace, pillar: Any) -> None:
     """A post takes a content pillar of its own workspace that is still in use."""
-    if pillar is None:
-        return
-    if pillar.workspace_id != workspace.pk:
+    if pillar is not None and pillar.workspace_id != workspace.pk:
         raise PillarRefused(_("This content pillar belongs to another workspace."))
-    if pillar.archived:
+    if pillar is not None and pillar.archived:
         raise PillarRefused(
             _("The content pillar “%(name)s” is archived: choose another one.") % {"name": pillar}
         )
@@ -500,18 +496,3 @@ def post_unschedule(*, post: Post, acting_user: User) -> Post:
     post.save(update_fields=["status", "updated_at"])
     audit(verb="post.unscheduled", workspace=post.workspace, actor=acting_user, target=post)
     return post
-
-
-@transaction.atomic
-def deliveries_resume(*, channel: Channel) -> int:
-    """A reconnected channel: deliveries held for it go out again."""
-    held = Delivery.objects.in_workspace(channel.workspace).filter(
-        channel=channel, state="needs_attention"
-    )
-    count = 0
-    for delivery in held.select_for_update():
-        delivery.transition_to("publishing")
-        count += 1
-    if count:
-        audit(verb="deliveries.resumed", workspace=channel.workspace, target=channel, count=count)
-    return count

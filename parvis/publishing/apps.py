@@ -9,7 +9,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from parvis.channels.signals import channel_reconnected
-        from parvis.publishing.actions import deliveries_resume
+        from parvis.publishing.resuming import deliveries_resume
 
         def resume(sender, channel, **kwargs) -> None:
             deliveries_resume(channel=channel)
