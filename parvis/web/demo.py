@@ -30,10 +30,15 @@ from parvis.community.people import (
 )
 from parvis.inbox.actions import pollings_ensure
 from parvis.inbox.ingesting import messages_store
-from parvis.inbox.models import InboxPolling
+from parvis.inbox.models import InboxPolling, Reply
 from parvis.inbox.saved_replies import saved_reply_save
-from parvis.inbox.threads import Conversation
-from parvis.inbox.work import conversation_set_tags, conversations_assign, note_add
+from parvis.inbox.threads import Conversation, Direction, Message
+from parvis.inbox.work import (
+    conversation_set_tags,
+    conversations_assign,
+    note_add,
+    reply_target,
+)
 from parvis.networks import registry
 from parvis.networks.sandbox.audience import simulate_audience
 from parvis.publishing.actions import post_draft, post_schedule, post_submit
@@ -229,6 +234,80 @@ def _conversations(workspace: Workspace, user: User) -> None:
     )
 
 
+# The team's answers, by the language and intent (triage) of the comment answered.
+DEMO_ANSWERS = {
+    ("fr", "praise"): "Merci beaucoup {first_name}, toute l'équipe est ravie ! À très vite.",
+    ("fr", "question"): "Bonjour {first_name}, bonne question ! Nous vous écrivons en message "
+    "privé avec tous les détails.",
+    ("fr", "complaint"): "Bonjour {first_name}, nous sommes désolés. Pouvez-vous nous écrire en "
+    "message privé ? Nous regardons cela tout de suite.",
+    ("en", "praise"): "Thank you so much {first_name}, the whole team is delighted!",
+    ("en", "question"): "Hi {first_name}, good question! We are sending you the details by "
+    "private message.",
+    ("en", "complaint"): "Hi {first_name}, we are sorry. Could you send us a private message? "
+    "We are looking into it right away.",
+}
+
+
+ANSWER_DELAYS = (timedelta(minutes=18), timedelta(minutes=42), timedelta(minutes=95))
+
+
+def _answered(workspace: Workspace, user: User) -> None:
+    """The team answered three comments from Parvis earlier (their history, written as the
+    inbox writes a sent answer), so responsiveness has figures to show."""
+    if Reply.objects.filter(workspace=workspace).exists():
+        return
+    now = timezone.now()
+    answered = 0
+    for conversation in (
+        Conversation.objects.in_workspace(workspace)
+        .filter(kind="comments", assignee__isnull=True, last_message_at__lt=now - ANSWER_DELAYS[-1])
+        .select_related("channel")
+        .order_by("-last_message_at", "-id")
+    ):
+        latest = reply_target(conversation)
+        answer = DEMO_ANSWERS.get((latest.language, latest.intent)) if latest else None
+        if answer is None:
+            continue
+        first_name = latest.author.name.split()[0] if latest.author and latest.author.name else ""
+        text = answer.format(first_name=first_name)
+        _answer_in_the_past(latest, text, user, latest.created_at + ANSWER_DELAYS[answered])
+        answered += 1
+        if answered == len(ANSWER_DELAYS):
+            return
+
+
+def _answer_in_the_past(to: Message, text: str, user: User, moment: datetime) -> None:
+    channel = to.conversation.channel
+    result = registry.get(channel.network).ensure_post(
+        external_id=channel.external_id, text=text, published_at=moment, reply_to_id=to.remote_id
+    )
+    message = Message.objects.create(
+        workspace_id=to.workspace_id,
+        conversation_id=to.conversation_id,
+        channel=channel,
+        remote_id=result.remote_id,
+        kind="reply",
+        direction=Direction.OUT,
+        sent_by=user,
+        text=text,
+        created_at=moment,
+        parent=to,
+        in_reply_to_remote_id=to.remote_id,
+        url=result.url,
+    )
+    Reply.objects.create(
+        workspace_id=to.workspace_id,
+        conversation_id=to.conversation_id,
+        channel=channel,
+        in_reply_to=to,
+        text=text,
+        created_by=user,
+        state="sent",
+        message=message,
+    )
+
+
 def _community(workspace: Workspace, user: User) -> None:
     """The people behind the conversations: one met on two networks already merged,
     a few tagged, a note, and a saved segment of the ambassadors."""
@@ -334,6 +413,7 @@ def demo_load() -> DemoLogin:
     _post_in_review(workspace)
     _thread_example(workspace, user)
     _conversations(workspace, user)
+    _answered(workspace, user)
     figures_history(workspace)
     _community(workspace, user)
     demo_posting_history(workspace, user)

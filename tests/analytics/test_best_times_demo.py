@@ -9,7 +9,7 @@ import pytest
 from parvis.accounts.models import Workspace
 from parvis.analytics.best_times import best_times, queue_suggestion
 from parvis.analytics.models import MetricSnapshot
-from parvis.networks.sandbox.audience import activity
+from parvis.networks.sandbox.audience import HOURLY_ACTIVITY, activity
 from parvis.web.demo import demo_load
 from parvis.web.demo_best_times import demo_posting_history
 
@@ -21,8 +21,12 @@ def test_the_demo_s_history_gives_a_heatmap_and_the_queue_its_best_times(setting
     heatmap = best_times(workspace=workspace)
     assert heatmap.enough and heatmap.measured >= 150
     # The Sandbox audience scrolls at lunch and in the evening: the best slots show it.
+    # (Reactions are drawn at random around the audience's activity, so the best cell is
+    # one of its peak hours, not always the same one.)
+    peaks = [hour for hour, factor in enumerate(HOURLY_ACTIVITY) if factor >= 1.3]
+    assert peaks == [12, 13, 19, 20]
     best, worst = heatmap.ranked[0], heatmap.ranked[-1]
-    assert best.hour in (12, 19) and worst.hour in (8, 9, 10), heatmap.ranked
+    assert best.hour in peaks and worst.hour in (8, 9, 10), heatmap.ranked
     assert best.rate > worst.rate * 1.1
     for network in ("sandbox_facebook", "sandbox_x"):
         channel = workspace.channels.get(network=network)

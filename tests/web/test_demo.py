@@ -60,14 +60,23 @@ def test_demo_password_from_the_environment(data_dir, monkeypatch):
 
 @pytest.mark.django_db
 def test_demo_history_is_on_the_sandbox_and_the_future_is_scheduled(data_dir):
-    from parvis.networks.sandbox.models import SandboxPost
+    from parvis.inbox.models import Reply
+    from parvis.networks.sandbox.models import SandboxInteraction, SandboxPost
     from parvis.publishing.models import Delivery
 
     demo_load()
     published = Delivery.objects.filter(state="published")
     assert published.exists()
+    comments = SandboxInteraction.objects.values_list("remote_id", flat=True)
+    answers = SandboxPost.objects.filter(reply_to_id__in=list(comments))
     assert set(published.values_list("remote_id", flat=True)) == set(
-        SandboxPost.objects.values_list("remote_id", flat=True)
+        SandboxPost.objects.exclude(pk__in=answers).values_list("remote_id", flat=True)
+    )
+    # The team's answers in the demo went out through the Sandbox, as the inbox sends them.
+    sent = Reply.objects.filter(state="sent")
+    assert sent.count() == 3
+    assert set(sent.values_list("message__remote_id", flat=True)) == set(
+        answers.values_list("remote_id", flat=True)
     )
     waiting = Delivery.objects.filter(state="scheduled")
     assert waiting.exists()

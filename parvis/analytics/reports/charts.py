@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.utils import formats
+from django.utils.translation import pgettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -40,10 +41,14 @@ def _styled(axes) -> None:
 
 
 def _day_ticks(axes, days: Sequence[date]) -> None:
-    """About seven dates under the x axis ("3 Mar")."""
+    """About seven dates under the x axis ("3 Mar", "3 mars": the format is translated,
+    since French writes months in lower case)."""
     step = max(1, len(days) // 7)
-    axes.set_xticks(range(0, len(days), step))
-    axes.set_xticklabels([formats.date_format(days[i], "j M") for i in range(0, len(days), step)])
+    # Translators: a Django date format (j: the day, M: "Jan", b: "jan", E: "janvier").
+    day_month = pgettext("date format of a chart's axis", "j M")
+    shown = range(0, len(days), step)
+    axes.set_xticks(shown)
+    axes.set_xticklabels([formats.date_format(days[i], day_month) for i in shown])
 
 
 def _svg(figure: Figure) -> str:

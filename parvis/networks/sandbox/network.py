@@ -151,13 +151,17 @@ class SandboxNetwork(Network):
         )
         return self._connected(account)
 
-    def ensure_post(self, *, external_id: str, text: str, published_at: datetime) -> PublishResult:
-        """A post published in the past: used by the demo to show history."""
+    def ensure_post(
+        self, *, external_id: str, text: str, published_at: datetime, reply_to_id: str = ""
+    ) -> PublishResult:
+        """A post (or an answer to ``reply_to_id``) published in the past: used by the
+        demo to show history."""
         account = SandboxAccount.objects.get(external_id=external_id)
         post, _created = SandboxPost.objects.get_or_create(
             account=account,
             text=text,
             published_at=published_at,
+            reply_to_id=reply_to_id,
             defaults={"remote_id": secrets.token_hex(8)},
         )
         return self._result(post)
