@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from parvis.channels.models import Channel
+from parvis.core.bulk import rows_update
 from parvis.inbox.threads import Author, Conversation, Message
 from parvis.inbox.triage import NOTHING, Triage
 from parvis.inbox.triage.priority import followers_of, message_priority
@@ -88,8 +89,7 @@ def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Autho
         if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
             changed.append(author)
     if changed:
-        fields = ["handle", "name", "first_seen_at", "last_seen_at"]
-        Author.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+        rows_update(changed, ["handle", "name", "first_seen_at", "last_seen_at"])
     return found
 
 
