@@ -74,7 +74,9 @@ def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Autho
         known.last_seen_at = max(known.last_seen_at, item.created_at)
     if not seen:
         return {}
-    Author.objects.bulk_create(seen.values(), ignore_conflicts=True)
+    # In the key's order in every worker: two inserting the same new authors never wait
+    # on each other in a circle.
+    Author.objects.bulk_create([seen[key] for key in sorted(seen)], ignore_conflicts=True)
     rows = Author.objects.filter(
         workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(seen)
     )
@@ -120,6 +122,7 @@ def conversations_find_or_create(
             new += _conversations_new(threads, keys)
     if not new:
         return found
+    new.sort(key=lambda c: (c.channel_id, c.thread_key))  # the same order in every worker
     Conversation.objects.bulk_create(new, ignore_conflicts=True)  # another worker's stay
     created = Conversation.objects.filter(_of_channels(missing))
     found.update({(c.channel_id, c.thread_key): c for c in created})

@@ -58,7 +58,8 @@ def _store(network: str, items: list[WebhookItem]) -> set[tuple[int, str]]:
         status=ChannelStatus.DISCONNECTED
     )
     stored: set[tuple[int, str]] = set()
-    batches = [(c, by_account[c.external_id]) for c in channels.select_related("workspace")]
+    channels = channels.select_related("workspace").order_by("pk")  # the same order in every worker
+    batches = [(c, by_account[c.external_id]) for c in channels]
     with transaction.atomic():  # every channel's messages together, in a few statements
         _commit_without_waiting_for_disk()
         messages_store_many(batches, new=stored)
