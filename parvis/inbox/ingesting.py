@@ -38,6 +38,10 @@ from parvis.inbox.triage import Triage, triage_many
 from parvis.networks.base import Interaction, InteractionKind
 from parvis.publishing.selectors import posts_by_remote_id
 
+# Tries all at once: a conflict with another worker's batch (the same delivery sent twice
+# and read by two workers) reads what it stored and stores the rest all at once again.
+BULK_TRIES = 3
+
 
 @dataclass(frozen=True)
 class Thread:
@@ -99,32 +103,39 @@ def messages_store_many(
     one transaction.
 
     All at once in a few statements whatever the number of channels (``bulk_ingesting``);
-    if another worker stored some of them meanwhile, each channel one at a time,
-    skipping those."""
+    if another worker stored some of them meanwhile, the rest all at once again, and
+    after ``BULK_TRIES`` conflicts each channel one at a time, skipping those."""
     wanted = [(channel, _unique(interactions)) for channel, interactions in batches]
     wanted = [(channel, items) for channel, items in wanted if items]
     if not wanted:
         return 0
-    known = _known(wanted)
+    triaged: dict[int, Triage] = {}
+    for _try in range(BULK_TRIES):
+        fresh = _fresh(wanted)
+        if not fresh:
+            return 0
+        texts = [item for batch in fresh for item in batch.fresh if id(item) not in triaged]
+        triaged.update(zip(map(id, texts), triage_many(i.text for i in texts), strict=True))
+        for batch in fresh:
+            batch.triaged = [triaged[id(item)] for item in batch.fresh]
+        try:
+            with transaction.atomic():
+                stored = bulk_ingesting.store(fresh, _thread_of)
+            if new is not None:
+                new.update((b.channel.pk, item.remote_id) for b in fresh for item in b.fresh)
+            return stored
+        except IntegrityError:  # another worker stored some meanwhile (now committed)
+            continue  # read what is stored again, and store the rest all at once
+    return sum(_one_at_a_time(batch, new) for batch in fresh)
+
+
+def _fresh(wanted: list[tuple[Channel, list[Interaction]]]) -> list[ChannelItems]:
+    """Each channel's items not stored yet, with the stored messages they may answer."""
     fresh = [
         ChannelItems(channel, [i for i in items if i.remote_id not in mine], [], mine)
-        for (channel, items), mine in zip(wanted, known, strict=True)
+        for (channel, items), mine in zip(wanted, _known(wanted), strict=True)
     ]
-    fresh = [batch for batch in fresh if batch.fresh]
-    if not fresh:
-        return 0
-    triaged = iter(triage_many(item.text for batch in fresh for item in batch.fresh))
-    for batch in fresh:
-        batch.triaged = [next(triaged) for _item in batch.fresh]
-    try:
-        with transaction.atomic():
-            stored = bulk_ingesting.store(fresh, _thread_of)
-        if new is not None:
-            new.update((b.channel.pk, item.remote_id) for b in fresh for item in b.fresh)
-        return stored
-    except IntegrityError:  # another worker stored some meanwhile: one at a time, skipping them
-        pass
-    return sum(_one_at_a_time(batch, new) for batch in fresh)
+    return [batch for batch in fresh if batch.fresh]
 
 
 def _unique(interactions: Iterable[Interaction]) -> list[Interaction]:

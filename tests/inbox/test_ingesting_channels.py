@@ -139,3 +139,28 @@ def test_a_failure_mid_batch_stores_nothing_and_the_deliveries_are_read_again(
     reply = Message.objects.get(remote_id="c3")
     assert reply.parent.remote_id == "c2" and reply.conversation == reply.parent.conversation
     assert sorted(InboundEvent.objects.values_list("messages_stored", flat=True)) == [1, 3]
+
+
+def test_a_conflict_with_another_worker_stores_the_rest_all_at_once_again(channels, monkeypatch):
+    from parvis.inbox import ingesting
+
+    items = {channel.pk: items_of(channel) for channel in channels}
+    messages_store_many([(c, items[c.pk]) for c in channels])
+    together = [snapshot(channel) for channel in channels]
+    forget_everything()
+    real, tries = bulk_ingesting.store, []
+
+    def conflicting_once(*arguments):
+        tries.append(1)
+        if len(tries) == 1:
+            raise IntegrityError("another worker stored one of them")
+        return real(*arguments)
+
+    def never(*arguments):
+        raise AssertionError("one conflict is not worth storing one message at a time")
+
+    monkeypatch.setattr(bulk_ingesting, "store", conflicting_once)
+    monkeypatch.setattr(ingesting, "_one_at_a_time", never)
+    assert messages_store_many([(c, items[c.pk]) for c in channels]) == 3 * 5
+    assert len(tries) == 2
+    assert [snapshot(channel) for channel in channels] == together
