@@ -4,20 +4,18 @@
                                     [--runs 3] [--json]
 
 Ingestion: Facebook ``page`` deliveries (``feed`` comments, each signed with
-``X-Hub-Signature-256`` by the app secret) are posted over loopback by
---clients processes x --threads threads (httpx) to granian serving Parvis as in
-production (--web-workers x --web-threads; ``--server gunicorn`` for the former
-gthread set-up), which checks each signature and stores the delivery raw before
-answering 200; --engines ``parvis engine`` processes read the deliveries into
-messages. The web server and the engines start once, and each run
-waits until they are idle (started up), as services that run all the time. One
-delivery in --resend-every is sent twice, as Meta does when unsure. The rate is
-comments stored per second, from the first post to the last delivery read. The
-bare rate is the same message rows inserted with psycopg, one INSERT each and a
-commit per delivery's worth, by as many clients.
-Duplicates and lost: every comment sent must be exactly one message. The CPU
-the web server and the engines used per delivery is printed too (indicative on
-a shared machine). ``--ingest-only`` skips the pages.
+``X-Hub-Signature-256`` by the app secret) are posted over loopback by --clients
+processes x --threads threads (httpx) to granian serving Parvis as in production
+(--web-workers x --web-threads), which checks each signature and stores the delivery
+raw before answering 200; --engines ``parvis engine`` processes read the deliveries
+into messages. The web server and the engines start once, and each run waits until
+they are idle (started up), as services that run all the time. One delivery in
+--resend-every is sent twice, as Meta does when unsure. The rate is comments stored
+per second, from the first post to the last delivery read. The bare rate is the same
+message rows inserted with psycopg, one INSERT each and a commit per delivery's
+worth, by as many clients. Duplicates and lost: every comment sent must be exactly
+one message. The CPU the web server and the engines used per delivery is printed too
+(indicative on a shared machine). ``--ingest-only`` skips the pages.
 
 Pages: --messages messages (COPY) in a separate workspace, then --requests
 inbox list pages (varied filters and lengths) and as many conversation pages,
@@ -67,7 +65,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--resend-every", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per client process")
-    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--web-threads", type=int, default=4, help="threads per web worker")
     parser.add_argument("--engines", type=int, default=2, help="`parvis engine` processes")
@@ -123,20 +120,12 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def _web_server(port: int, args: argparse.Namespace, environment: dict[str, str]):
-    """Parvis under granian as in production (WSGI, no websockets), or under gunicorn."""
-    if args.server == "gunicorn":
-        command = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
-            "--worker-class", "gthread", "--threads", str(args.web_threads),
-            "--log-level", "warning",
-        ]  # fmt: skip
-    else:
-        command = [
-            sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.web_workers),
-            "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
-        ]  # fmt: skip
+    """Parvis under granian, as in production (WSGI, no websockets)."""
+    command = [
+        sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.web_workers),
+        "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
+    ]  # fmt: skip
     return _start(command, environment)
 
 
@@ -255,7 +244,7 @@ def _measure(args: argparse.Namespace, database_url: str) -> dict:
     try:
         up = wait_until(lambda: _answers(base_url), timeout=180)  # slow on a busy machine
         if not up:
-            sys.exit(f"{args.server} did not start: run it by hand to see why.")
+            sys.exit("granian did not start: run it by hand to see why.")
         ingests = []
         for _run in range(args.runs):
             # Services start once, as in production: their start-up is not ingestion.
@@ -290,9 +279,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures))
         return
-    print(
-        f"Inbox benchmark (PostgreSQL, {args.server} x {args.web_workers}, {args.engines} engines)"
-    )
+    print(f"Inbox benchmark (PostgreSQL, granian x {args.web_workers}, {args.engines} engines)")
     print(
         f"  events           {figures['events']} comments in {figures['deliveries']} deliveries"
         f" of {args.per_delivery} (medians of {args.runs} runs)"
