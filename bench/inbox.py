@@ -4,17 +4,18 @@
                                     [--runs 3] [--json]
 
 Ingestion: Facebook ``page`` deliveries (``feed`` comments, each signed with
-``X-Hub-Signature-256`` by the app secret) are posted over loopback by
---clients processes x --threads threads (httpx) to gunicorn serving Parvis
-(--web-workers, gthread), which checks each signature and stores the delivery
-raw before answering 200; --engines ``parvis engine`` processes read the
-deliveries into messages. Gunicorn and the engines start once, and each run
-waits until they are idle (started up), as services that run all the time. One
-delivery in --resend-every is sent twice, as Meta does when unsure. The rate is
-comments stored per second, from the first post to the last delivery read. The
-bare rate is the same message rows inserted with psycopg, one INSERT each and a
-commit per delivery's worth, by as many clients.
-Duplicates and lost: every comment sent must be exactly one message.
+``X-Hub-Signature-256`` by the app secret) are posted over loopback by --clients
+processes x --threads threads (httpx) to granian serving Parvis as in production
+(--web-workers x --web-threads), which checks each signature and stores the delivery
+raw before answering 200; --engines ``parvis engine`` processes read the deliveries
+into messages. The web server and the engines start once, and each run waits until
+they are idle (started up), as services that run all the time. One delivery in
+--resend-every is sent twice, as Meta does when unsure. The rate is comments stored
+per second, from the first post to the last delivery read. The bare rate is the same
+message rows inserted with psycopg, one INSERT each and a commit per delivery's
+worth, by as many clients. Duplicates and lost: every comment sent must be exactly
+one message. The CPU the web server and the engines used per delivery is printed too
+(indicative on a shared machine). ``--ingest-only`` skips the pages.
 
 Pages: --messages messages (COPY) in a separate workspace, then --requests
 inbox list pages (varied filters and lengths) and as many conversation pages,
@@ -46,6 +47,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from bench import inbox_ingest, inbox_pages  # noqa: E402
 from bench.support import (  # noqa: E402
     ROOT,
+    _group_cpu_seconds,
     free_port,
     percentile,
     stop_process_groups,
@@ -63,13 +65,17 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--resend-every", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per client process")
-    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--web-threads", type=int, default=4, help="threads per web worker")
     parser.add_argument("--engines", type=int, default=2, help="`parvis engine` processes")
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300, help="requests per page kind")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--json", action="store_true", help="one JSON object, nothing else")
+    parser.add_argument(
+        "--ingest-only", action="store_true", help="measure the ingestion only (no pages)"
+    )
     return parser.parse_args()
 
 
@@ -113,11 +119,12 @@ def _stop(processes: list[subprocess.Popen]) -> None:
     stop_process_groups(processes, timeout=20)
 
 
-def _gunicorn(port: int, args: argparse.Namespace, environment: dict[str, str]) -> subprocess.Popen:
+def _web_server(port: int, args: argparse.Namespace, environment: dict[str, str]):
+    """Parvis under granian, as in production (WSGI, no websockets)."""
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
-        "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",
+        sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.web_workers),
+        "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
     ]  # fmt: skip
     return _start(command, environment)
 
@@ -131,7 +138,9 @@ def _workspace():
     return owner, workspace, Channel
 
 
-def _ingest_run(args: argparse.Namespace, base_url: str, environment: dict[str, str]) -> dict:
+def _ingest_run(
+    args: argparse.Namespace, base_url: str, environment: dict[str, str], services: list
+) -> dict:
     from django.db import connection
 
     from parvis.inbox.models import InboundEvent
@@ -156,6 +165,8 @@ def _ingest_run(args: argparse.Namespace, base_url: str, environment: dict[str, 
     InboundEvent.objects.all().delete()
     connection.close()
     began: list[float] = []
+    web, engines = {services[0].pid}, {s.pid for s in services[1:]}
+    cpu_before = _group_cpu_seconds(web), _group_cpu_seconds(engines)
     refused, accepted_s = inbox_ingest.send_all(
         base_url, bodies, args.clients, args.threads, lambda: began.append(time.perf_counter())
     )
@@ -165,6 +176,7 @@ def _ingest_run(args: argparse.Namespace, base_url: str, environment: dict[str, 
         every=0.05,
     )
     elapsed = time.perf_counter() - began[0]
+    cpu = _group_cpu_seconds(web) - cpu_before[0], _group_cpu_seconds(engines) - cpu_before[1]
     sent = [plan.comment_id(n) for n in range(plan.events)]
     stored = list(Message.objects.filter(remote_id__in=sent).values_list("remote_id", flat=True))
     bare = inbox_ingest.bare_rate(environment["DATABASE_URL"], plan, args.clients, args.threads)
@@ -179,6 +191,9 @@ def _ingest_run(args: argparse.Namespace, base_url: str, environment: dict[str, 
         "ratio_to_bare": events_per_s / bare if bare else 0.0,
         "duplicates": len(stored) - len(set(stored)),
         "lost": len(set(sent) - set(stored)),
+        # CPU used per delivery (indicative: what the stages cost on a shared machine)
+        "web_cpu_ms_per_delivery": 1000 * cpu[0] / len(bodies),
+        "engine_cpu_ms_per_delivery": 1000 * cpu[1] / len(bodies),
     }
 
 
@@ -222,28 +237,28 @@ def _measure(args: argparse.Namespace, database_url: str) -> dict:
     environment = _environment(database_url)
     _setup_django(environment)
     port = free_port()
-    services = [_gunicorn(port, args, environment)]
+    services = [_web_server(port, args, environment)]
     services += [_start([sys.executable, "-m", "parvis", "engine"], environment)
                  for _ in range(args.engines)]  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     try:
         up = wait_until(lambda: _answers(base_url), timeout=180)  # slow on a busy machine
         if not up:
-            sys.exit("gunicorn did not start: run it by hand to see why.")
+            sys.exit("granian did not start: run it by hand to see why.")
         ingests = []
         for _run in range(args.runs):
             # Services start once, as in production: their start-up is not ingestion.
             wait_settled(services)
-            ingests.append(_ingest_run(args, base_url, environment))
+            ingests.append(_ingest_run(args, base_url, environment, services))
     finally:
         _stop(services)
-    pages = _pages_run(args)
     figures = {key: statistics.median(r[key] for r in ingests) for key in ingests[0]}
     figures["duplicates"] = sum(r["duplicates"] for r in ingests)
     figures["lost"] = sum(r["lost"] for r in ingests)
     figures["events_per_s_runs"] = [round(r["events_per_s"], 1) for r in ingests]
     figures["bare_per_s_runs"] = [round(r["bare_inserts_per_s"], 1) for r in ingests]
-    figures.update(pages)
+    if not args.ingest_only:
+        figures.update(_pages_run(args))
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 
@@ -264,7 +279,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures))
         return
-    print(f"Inbox benchmark (PostgreSQL, gunicorn x {args.web_workers}, {args.engines} engines)")
+    print(f"Inbox benchmark (PostgreSQL, granian x {args.web_workers}, {args.engines} engines)")
     print(
         f"  events           {figures['events']} comments in {figures['deliveries']} deliveries"
         f" of {args.per_delivery} (medians of {args.runs} runs)"
@@ -275,6 +290,8 @@ def main() -> None:
     )
     print(f"  duplicates       {figures['duplicates']}")
     print(f"  lost             {figures['lost']}")
+    if args.ingest_only:
+        return
     print(f"  messages         {figures['messages']} in {figures['conversations']} conversations")
     print(f"  inbox page       p95 {figures['inbox_p95_ms']} ms (p50 {figures['inbox_p50_ms']})")
     print(

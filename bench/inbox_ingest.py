@@ -1,7 +1,7 @@
 """The ingestion half of bench/inbox.py: signed Facebook deliveries over HTTP, then a bare loop.
 
 Client processes (spawned, several threads each, one httpx client per thread) post
-Meta ``page`` deliveries signed with ``X-Hub-Signature-256`` to a gunicorn server;
+Meta ``page`` deliveries signed with ``X-Hub-Signature-256`` to the web server;
 ``parvis engine`` processes read them into messages. The bare loop inserts the same
 message rows with psycopg, one INSERT per row, committed per delivery, from as many
 processes and threads: what PostgreSQL alone does with the same rows.

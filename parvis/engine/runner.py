@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parvis.core.bulk import rows_update
 from parvis.engine.graph import State
 from parvis.engine.models import StateMachineModel
 
@@ -157,39 +158,6 @@ def _held(rows: list[StateMachineModel]) -> set[Any]:
     return set(held.values_list("pk", flat=True))
 
 
-# Rows per UPDATE statement (PostgreSQL takes up to 65,535 parameters, SQLite 32,766).
-UPDATE_BATCH = 500
-
-
-def _update_rows(rows: list[StateMachineModel], names: list[str]) -> None:
-    """Write these fields of these rows in one statement per batch, each row its own
-    values: ``WITH v(...) AS (VALUES ...) UPDATE ... FROM v`` (PostgreSQL, SQLite 3.33+).
-    Django's ``bulk_update`` does the same with CASE expressions, at a far higher cost
-    in CPU per row."""
-    meta = type(rows[0])._meta
-    pk, fields = meta.pk, [meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    cast = connection.vendor == "postgresql"  # VALUES are typeless there: say each type
-    holes = [f"%s::{f.cast_db_type(connection)}" if cast else "%s" for f in [pk, *fields]]
-    row_sql = "(" + ", ".join(holes) + ")"
-    columns = ", ".join(quote(f.column) for f in [pk, *fields])
-    table = quote(meta.db_table)
-    sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-    match = f"{table}.{quote(pk.column)} = v.{quote(pk.column)}"
-    for start in range(0, len(rows), UPDATE_BATCH):
-        batch = rows[start : start + UPDATE_BATCH]
-        params: list[Any] = []
-        for row in batch:
-            params.append(pk.get_db_prep_value(row.pk, connection))
-            params.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
-        sql = (
-            f"WITH v ({columns}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
-            f"UPDATE {table} SET {sets} FROM v WHERE {match}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
 def _write(rows_values: list[tuple[StateMachineModel, dict[str, Any]]]) -> list:
     """Write each row's values if its lease still holds, in one transaction and a
     few statements (not one per row); return the rows written (``setattr`` done)."""
@@ -206,7 +174,7 @@ def _write(rows_values: list[tuple[StateMachineModel, dict[str, Any]]]) -> list:
         if written:
             # The fields a row's values do not name are written back as read: only
             # the lease holder changes them, and this worker holds every one of them.
-            _update_rows([row for row, _values in written], sorted(fields))
+            rows_update([row for row, _values in written], sorted(fields))
     lost = len(rows_values) - len(written)
     if lost:
         logger.warning("%s: %d leases lost; their writes dropped", type(rows_values[0][0]), lost)

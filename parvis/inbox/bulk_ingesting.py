@@ -15,8 +15,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from parvis.channels.models import Channel
+from parvis.core.bulk import rows_update
 from parvis.inbox.threads import Author, Conversation, Message
 from parvis.inbox.triage import NOTHING, Triage
 from parvis.inbox.triage.priority import followers_of, message_priority
@@ -72,7 +74,9 @@ def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Autho
         known.last_seen_at = max(known.last_seen_at, item.created_at)
     if not seen:
         return {}
-    Author.objects.bulk_create(seen.values(), ignore_conflicts=True)
+    # In the key's order in every worker: two inserting the same new authors never wait
+    # on each other in a circle.
+    Author.objects.bulk_create([seen[key] for key in sorted(seen)], ignore_conflicts=True)
     rows = Author.objects.filter(
         workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(seen)
     )
@@ -88,24 +92,59 @@ def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Autho
         if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
             changed.append(author)
     if changed:
-        fields = ["handle", "name", "first_seen_at", "last_seen_at"]
-        Author.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+        rows_update(changed, ["handle", "name", "first_seen_at", "last_seen_at"])
     return found
 
 
+def _of_channels(wanted: dict[int, list[str]]) -> Q:
+    """Conversations of these thread keys, per channel (channel id -> keys)."""
+    condition = Q()
+    for channel_id, keys in wanted.items():
+        condition |= Q(channel_id=channel_id, thread_key__in=keys)
+    return condition
+
+
 def conversations_find_or_create(
-    channel: Channel, firsts: dict[str, tuple[object, Interaction]], authors: dict[str, Author]
-) -> dict[str, Conversation]:
-    """The conversation of each thread key (``firsts``: key -> (Thread, its first item))."""
-    rows = Conversation.objects.filter(channel=channel, thread_key__in=list(firsts))
-    found = {c.thread_key: c for c in rows}
-    missing = {key: pair for key, pair in firsts.items() if key not in found}
-    if not missing:
+    wanted: dict[int, ChannelThreads],
+) -> dict[tuple[int, str], Conversation]:
+    """The conversation of each (channel id, thread key); ``wanted``: channel id -> the
+    channel, its thread keys' (Thread, first item) and its authors. One query to find
+    them all; the missing ones are created in one more and read back."""
+    keys = {channel_id: list(threads.firsts) for channel_id, threads in wanted.items()}
+    rows = Conversation.objects.filter(_of_channels(keys))
+    found = {(c.channel_id, c.thread_key): c for c in rows}
+    missing: dict[int, list[str]] = {}
+    new = []
+    for channel_id, threads in wanted.items():
+        keys = [key for key in threads.firsts if (channel_id, key) not in found]
+        if keys:
+            missing[channel_id] = keys
+            new += _conversations_new(threads, keys)
+    if not new:
         return found
-    post_ids = [t.post_remote_id for t, _first in missing.values() if t.post_remote_id]
+    new.sort(key=lambda c: (c.channel_id, c.thread_key))  # the same order in every worker
+    Conversation.objects.bulk_create(new, ignore_conflicts=True)  # another worker's stay
+    created = Conversation.objects.filter(_of_channels(missing))
+    found.update({(c.channel_id, c.thread_key): c for c in created})
+    return found
+
+
+@dataclass
+class ChannelThreads:
+    """One channel's threads in a wave: key -> (Thread, its first item), and its authors."""
+
+    channel: Channel
+    firsts: dict[str, tuple[object, Interaction]]
+    authors: dict[str, Author]
+
+
+def _conversations_new(threads: ChannelThreads, keys: list[str]) -> list[Conversation]:
+    channel, firsts = threads.channel, threads.firsts
+    post_ids = [firsts[key][0].post_remote_id for key in keys if firsts[key][0].post_remote_id]
     posts = posts_by_remote_id(channel=channel, remote_ids=post_ids)
     new = []
-    for key, (thread, first) in missing.items():
+    for key in keys:
+        thread, first = firsts[key]
         post_id, post_url = posts.get(thread.post_remote_id, (None, ""))
         new.append(
             Conversation(
@@ -116,13 +155,11 @@ def conversations_find_or_create(
                 post_id=post_id,
                 post_remote_id=thread.post_remote_id,
                 post_url=post_url or (first.url if thread.post_remote_id else ""),
-                author=authors.get(author_key(first)),
+                author=threads.authors.get(author_key(first)),
                 last_message_at=first.created_at,
             )
         )
-    Conversation.objects.bulk_create(new, ignore_conflicts=True)  # another worker's stay
-    found.update({c.thread_key: c for c in rows.filter(thread_key__in=list(missing))})
-    return found
+    return new
 
 
 @dataclass
@@ -215,47 +252,71 @@ def message_of(
     )
 
 
-def messages_insert(
-    channel: Channel, wave, triaged: dict[int, Triage], known: dict[str, Message], authors
-) -> list[Message]:
-    """Insert one wave's messages (``wave``: (item, conversation) pairs) in one statement."""
-    messages = [
-        message_of(channel, item, triaged[id(item)], conv, known, authors) for item, conv in wave
-    ]
-    return Message.objects.bulk_create(messages, batch_size=UPDATE_BATCH)
+@dataclass
+class ChannelItems:
+    """One channel's interactions to store: ``fresh`` (none stored yet, in order), each
+    one's triage (``triaged``) and the messages they may answer (``known``)."""
+
+    channel: Channel
+    fresh: list[Interaction]
+    triaged: list[Triage]
+    known: dict[str, Message]
 
 
-def store(
-    channel: Channel,
-    fresh: list[Interaction],
-    triaged: list[Triage],
-    known: dict[str, Message],
-    thread_of,
-) -> int:
-    """Store ``fresh`` (none stored yet, in order; ``triaged``: each one's triage);
-    ``known``: the messages they may answer.
+def _authors_by_channel(batches: list[ChannelItems]) -> dict[int, dict[str, Author]]:
+    """The authors of each channel's items, stored once per workspace and network."""
+    groups: dict[tuple[int, str], list[ChannelItems]] = {}
+    for batch in batches:
+        groups.setdefault((batch.channel.workspace_id, batch.channel.network), []).append(batch)
+    by_channel = {}
+    for group in groups.values():
+        authors = authors_store(group[0].channel, [i for batch in group for i in batch.fresh])
+        by_channel.update({batch.channel.pk: authors for batch in group})
+    return by_channel
+
+
+def store(batches: list[ChannelItems], thread_of) -> int:
+    """Store each channel's ``fresh`` items, all the channels together in a few
+    statements. Returns how many were stored.
 
     A reply to a message of the same batch waits for the wave after its parent's, so it
-    is threaded under it as when stored one at a time. Returns how many were stored."""
-    known = dict(known)
-    found = {id(item): triage for item, triage in zip(fresh, triaged, strict=True)}
-    authors = authors_store(channel, fresh)
+    is threaded under it as when stored one at a time."""
+    found = {id(i): t for b in batches for i, t in zip(b.fresh, b.triaged, strict=True)}
+    authors = _authors_by_channel(batches)
+    known = {b.channel.pk: dict(b.known) for b in batches}
+    pending = {b.channel.pk: (b.channel, b.fresh) for b in batches if b.fresh}
     growths: dict[int, Growth] = {}
-    pending = fresh
     while pending:
-        waiting = {item.remote_id for item in pending}
-        wave = [i for i in pending if i.in_reply_to_id not in waiting] or pending
-        taken = {id(item) for item in wave}
-        pending = [item for item in pending if id(item) not in taken]
-        threads = [(item, thread_of(item, known)) for item in wave]
-        firsts: dict[str, tuple[object, Interaction]] = {}
-        for item, thread in threads:
-            firsts.setdefault(thread.key, (thread, item))
-        conversations = conversations_find_or_create(channel, firsts, authors)
-        pairs = [(item, conversations[thread.key]) for item, thread in threads]
-        for message in messages_insert(channel, pairs, found, known, authors):
-            known[message.remote_id] = message
-        for item, conversation in pairs:
+        wanted: dict[int, ChannelThreads] = {}
+        waves: list[tuple[Channel, Interaction, object]] = []
+        for channel_id, (channel, items) in list(pending.items()):
+            waiting = {item.remote_id for item in items}
+            wave = [i for i in items if i.in_reply_to_id not in waiting] or items
+            taken = {id(item) for item in wave}
+            rest = [item for item in items if id(item) not in taken]
+            if rest:
+                pending[channel_id] = (channel, rest)
+            else:
+                del pending[channel_id]
+            threads = wanted.setdefault(
+                channel_id, ChannelThreads(channel, {}, authors[channel_id])
+            )
+            for item in wave:
+                thread = thread_of(item, known[channel_id])
+                threads.firsts.setdefault(thread.key, (thread, item))
+                waves.append((channel, item, thread))
+        conversations = conversations_find_or_create(wanted)
+        rows = [
+            (channel, item, conversations[(channel.pk, thread.key)])
+            for channel, item, thread in waves
+        ]
+        messages = [
+            message_of(ch, item, found[id(item)], conv, known[ch.pk], authors[ch.pk])
+            for ch, item, conv in rows
+        ]
+        for message in Message.objects.bulk_create(messages, batch_size=UPDATE_BATCH):
+            known[message.channel_id][message.remote_id] = message
+        for _channel, item, conversation in rows:
             growths.setdefault(conversation.pk, Growth()).add(item, found[id(item)])
     conversations_grow(growths)
-    return len(fresh)
+    return sum(len(b.fresh) for b in batches)

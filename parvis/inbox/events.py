@@ -6,9 +6,9 @@ concerns; every channel connected to that account (in any workspace) gets the
 message. Reading an event twice stores nothing twice.
 
 The runner claims deliveries by the hundred: ``read_together`` reads a claimed
-batch at once (one ``messages_store`` per channel for all its deliveries' items,
-each committed) before each event is moved; an event it could not read is read
-alone by ``process``.
+batch at once (``messages_store_many``: every channel's items of all the
+deliveries in a few statements, one commit) before each event is moved; an event
+it could not read is read alone by ``process``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from parvis.channels.models import Channel, ChannelStatus
 from parvis.engine.runner import Move
-from parvis.inbox.ingesting import messages_store
+from parvis.inbox.ingesting import messages_store_many
 from parvis.inbox.states import EventStates
 from parvis.networks import registry
 from parvis.networks.base import Interaction, WebhookItem
@@ -58,12 +58,11 @@ def _store(network: str, items: list[WebhookItem]) -> set[tuple[int, str]]:
         status=ChannelStatus.DISCONNECTED
     )
     stored: set[tuple[int, str]] = set()
-    for channel in channels.select_related("workspace"):
-        with transaction.atomic():
-            _commit_without_waiting_for_disk()
-            messages_store(
-                channel=channel, interactions=by_account[channel.external_id], new=stored
-            )
+    channels = channels.select_related("workspace").order_by("pk")  # the same order in every worker
+    batches = [(c, by_account[c.external_id]) for c in channels]
+    with transaction.atomic():  # every channel's messages together, in a few statements
+        _commit_without_waiting_for_disk()
+        messages_store_many(batches, new=stored)
     return stored
 
 

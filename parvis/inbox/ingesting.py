@@ -18,11 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from parvis.channels.models import Channel
 from parvis.inbox import bulk_ingesting
-from parvis.inbox.bulk_ingesting import PREVIEW_LENGTH, author_key, priority_flags
+from parvis.inbox.bulk_ingesting import (
+    PREVIEW_LENGTH,
+    ChannelItems,
+    author_key,
+    priority_flags,
+)
 from parvis.inbox.threads import (
     Conversation,
     ConversationKind,
@@ -32,6 +37,10 @@ from parvis.inbox.threads import (
 from parvis.inbox.triage import Triage, triage_many
 from parvis.networks.base import Interaction, InteractionKind
 from parvis.publishing.selectors import posts_by_remote_id
+
+# Tries all at once: a conflict with another worker's batch (the same delivery sent twice
+# and read by two workers) reads what it stored and stores the rest all at once again.
+BULK_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -78,44 +87,83 @@ def _conversation(channel: Channel, thread: Thread, first: Interaction, authors)
     return conversation
 
 
-@transaction.atomic
 def messages_store(
     *, channel: Channel, interactions: Iterable[Interaction], new: set | None = None
 ) -> int:
     """Store the interactions not stored yet; return how many messages are new (and add
-    ``(channel id, network id)`` of each to ``new`` when given).
+    ``(channel id, network id)`` of each to ``new`` when given)."""
+    return messages_store_many([(channel, interactions)], new=new)
 
-    All at once in a few statements (``bulk_ingesting``); if another worker stored some
-    of them meanwhile, one at a time, skipping those."""
+
+@transaction.atomic
+def messages_store_many(
+    batches: list[tuple[Channel, Iterable[Interaction]]], *, new: set | None = None
+) -> int:
+    """``messages_store`` for several channels at once (each channel's interactions), in
+    one transaction.
+
+    All at once in a few statements whatever the number of channels (``bulk_ingesting``);
+    if another worker stored some of them meanwhile, the rest all at once again, and
+    after ``BULK_TRIES`` conflicts each channel one at a time, skipping those."""
+    wanted = [(channel, _unique(interactions)) for channel, interactions in batches]
+    wanted = [(channel, items) for channel, items in wanted if items]
+    if not wanted:
+        return 0
+    triaged: dict[int, Triage] = {}
+    for _try in range(BULK_TRIES):
+        fresh = _fresh(wanted)
+        if not fresh:
+            return 0
+        texts = [item for batch in fresh for item in batch.fresh if id(item) not in triaged]
+        triaged.update(zip(map(id, texts), triage_many(i.text for i in texts), strict=True))
+        for batch in fresh:
+            batch.triaged = [triaged[id(item)] for item in batch.fresh]
+        try:
+            with transaction.atomic():
+                stored = bulk_ingesting.store(fresh, _thread_of)
+            if new is not None:
+                new.update((b.channel.pk, item.remote_id) for b in fresh for item in b.fresh)
+            return stored
+        except IntegrityError:  # another worker stored some meanwhile (now committed)
+            continue  # read what is stored again, and store the rest all at once
+    return sum(_one_at_a_time(batch, new) for batch in fresh)
+
+
+def _fresh(wanted: list[tuple[Channel, list[Interaction]]]) -> list[ChannelItems]:
+    """Each channel's items not stored yet, with the stored messages they may answer."""
+    fresh = [
+        ChannelItems(channel, [i for i in items if i.remote_id not in mine], [], mine)
+        for (channel, items), mine in zip(wanted, _known(wanted), strict=True)
+    ]
+    return [batch for batch in fresh if batch.fresh]
+
+
+def _unique(interactions: Iterable[Interaction]) -> list[Interaction]:
+    """Each id once (a delivery sent twice in one batch), no reactions, oldest first."""
     unique = {i.remote_id: i for i in interactions if i.kind != InteractionKind.REACTION}
-    items = sorted(
+    return sorted(
         (i for i in unique.values() if i.remote_id), key=lambda i: (i.created_at, i.remote_id)
-    )  # a delivery sent twice in one batch: each id once
-    if not items:
-        return 0
-    wanted = {i.remote_id for i in items} | {i.in_reply_to_id for i in items if i.in_reply_to_id}
-    known = {
-        m.remote_id: m
-        for m in Message.objects.filter(channel=channel, remote_id__in=wanted).select_related(
-            "conversation"
-        )
-    }
-    fresh = [i for i in items if i.remote_id not in known]
-    if not fresh:
-        return 0
-    triaged = triage_many(item.text for item in fresh)
-    try:
-        with transaction.atomic():
-            stored = bulk_ingesting.store(channel, fresh, triaged, known, _thread_of)
-        if new is not None:
-            new.update((channel.pk, item.remote_id) for item in fresh)
-        return stored
-    except IntegrityError:  # another worker stored some meanwhile: one at a time, skipping them
-        pass
+    )
+
+
+def _known(wanted: list[tuple[Channel, list[Interaction]]]) -> list[dict[str, Message]]:
+    """For each channel, its stored messages among the items and the ones they answer."""
+    condition = Q()
+    for channel, items in wanted:
+        ids = {i.remote_id for i in items} | {i.in_reply_to_id for i in items if i.in_reply_to_id}
+        condition |= Q(channel=channel, remote_id__in=ids)
+    by_channel: dict[int, dict[str, Message]] = {channel.pk: {} for channel, _items in wanted}
+    for message in Message.objects.filter(condition).select_related("conversation"):
+        by_channel[message.channel_id][message.remote_id] = message
+    return [by_channel[channel.pk] for channel, _items in wanted]
+
+
+def _one_at_a_time(batch: ChannelItems, new: set | None) -> int:
+    channel, fresh, known = batch.channel, batch.fresh, dict(batch.known)
     authors = bulk_ingesting.authors_store(channel, fresh)
     conversations: dict[str, Conversation] = {}
     stored = 0
-    for item, found in zip(fresh, triaged, strict=True):
+    for item, found in zip(fresh, batch.triaged, strict=True):
         thread = _thread_of(item, known)
         conversation = conversations.get(thread.key)
         if conversation is None:

@@ -131,13 +131,13 @@ def test_messages_read_from_a_delivery_skip_the_disk_wait_and_nothing_else_does(
         cursor.execute("SET synchronous_commit TO ON")
     request.addfinalizer(lambda: connection.cursor().execute("RESET synchronous_commit"))
     seen: list[str] = []
-    store = events.messages_store
+    store = events.messages_store_many
 
-    def watched(**arguments):
+    def watched(*arguments, **named):
         seen.append(setting())
-        return store(**arguments)
+        return store(*arguments, **named)
 
-    monkeypatch.setattr(events, "messages_store", watched)
+    monkeypatch.setattr(events, "messages_store_many", watched)
     Channel.objects.create(workspace=workspace, network="hooknet", external_id="acct-1", name="M")
     body = delivery_body(entry("c1"))
     assert post(client, body, sign(body)).status_code == 200
