@@ -21,6 +21,7 @@ from parvis.channels.selectors import channel_label, channels_of
 from parvis.core.exports import wants_csv
 from parvis.inbox import saved_replies, selectors, work
 from parvis.inbox.exports import conversations_csv
+from parvis.inbox.list_rows import inbox_rows
 from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import (
     Conversation,
@@ -89,9 +90,12 @@ def _list_context(request: HttpRequest) -> dict:
     total = selectors.conversations_count(
         workspace=workspace, filters=filters, user=request.user, most=MOST_COUNTED + 1
     )
+    overdue = overdue_before(workspace=workspace)
     return {
         "active_nav": "inbox",
-        "conversations": page.conversations,
+        "rows": inbox_rows(
+            page.conversations, workspace_slug=workspace.slug, overdue_before=overdue
+        ),
         "total": total,
         "total_beyond": total > MOST_COUNTED,  # counted no further: "more than 1,000"
         "most_counted": MOST_COUNTED,
@@ -109,7 +113,6 @@ def _list_context(request: HttpRequest) -> dict:
         "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
         "tags": selectors.tags_of(workspace=workspace),
         "can_work": request.membership.can("inbox.reply"),
-        "overdue_before": overdue_before(workspace=workspace),
     }
 
 
