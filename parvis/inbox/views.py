@@ -194,16 +194,21 @@ def _opened_at(request: HttpRequest) -> datetime | None:
 
 def _neighbours(request: HttpRequest, conversation: Conversation) -> dict:
     """The conversations before and after this one in the open list (j / k)."""
-    rows = selectors.conversations_of(
-        workspace=request.workspace, filters=selectors.InboxFilters(), user=request.user
-    ).exclude(pk=conversation.pk)
+    rows = (  # their ids only: the buttons link to them
+        selectors.matching_conversations(
+            workspace=request.workspace, filters=selectors.InboxFilters(), user=request.user
+        )
+        .exclude(pk=conversation.pk)
+        .only("pk", "workspace_id")
+    )
     at = conversation.last_message_at
     newer = rows.filter(last_message_at__gt=at).order_by("last_message_at", "id").first()
-    older = rows.filter(last_message_at__lte=at).first()
+    older = rows.filter(last_message_at__lte=at).order_by(*selectors.ORDERS[""]).first()
     return {"previous_conversation": newer, "next_conversation": older}
 
 
 def _conversation_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
+    fresh = extra.get("opened_at") is None  # the page is opened by this request
     opened_at = extra.pop("opened_at", None) or timezone.now()
     network = work.network_of(conversation)
     thread = selectors.thread_of(conversation=conversation)
@@ -226,8 +231,8 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
             (saved, saved_replies.saved_reply_render(saved.text, values))
             for saved in saved_replies.saved_replies_of(workspace=request.workspace)
         ],
-        "others": selectors.others_here(
-            conversation=conversation, user=request.user, since=opened_at
+        "others": selectors.others_here(  # opened now: no answer can be newer yet
+            conversation=conversation, user=request.user, since=None if fresh else opened_at
         ),
         "opened_at": opened_at.isoformat(),
         "can_work": request.membership.can("inbox.reply"),
