@@ -137,7 +137,7 @@ def conversations_of(
     rows = matching_conversations(workspace=workspace, filters=filters, user=user)
     rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
     return (
-        rows.select_related("channel", "assignee", "author", "post")
+        rows.select_related("channel", "assignee", "author")
         .prefetch_related("tags")
         .order_by(*ORDERS.get(filters.order, ORDERS[""]))
     )
