@@ -211,15 +211,19 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
     fresh = extra.get("opened_at") is None  # the page is opened by this request
     opened_at = extra.pop("opened_at", None) or timezone.now()
     network = work.network_of(conversation)
-    thread = selectors.thread_of(conversation=conversation)
-    received = [m for m in thread if isinstance(m, Message)]
+    whole = request.GET.get("all") == "1"  # "Show them all": every message of a long thread
+    latest = None if whole else selectors.THREAD_LATEST
+    thread = selectors.thread_of(conversation=conversation, latest=latest)
+    received = [m for m in thread.items if isinstance(m, Message)]
     values = saved_replies.placeholder_values(conversation=conversation, user=request.user)
     return {
         "active_nav": "inbox",
         "conversation": conversation,
         "network": network,
         "channel_name": channel_label(conversation.channel),
-        "thread": thread,
+        "thread": thread.items,
+        "earlier": thread.earlier,
+        "whole": whole,
         "hideable": {m.pk for m in received if work.can_hide(m)},
         "deletable": {m.pk for m in received if work.can_delete(m)},
         "likeable": {m.pk for m in received if work.can_like(m)},
