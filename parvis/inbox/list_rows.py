@@ -12,19 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.template.loader import get_template
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from parvis.inbox.page_parts import Badges, address_start
 from parvis.inbox.responsiveness import is_overdue
 from parvis.inbox.threads import Conversation, ConversationStatus
-
-TRIAGED = ("intent", "sentiment", "language")  # the order of their badges in a row
 
 
 @dataclass(frozen=True)
@@ -50,33 +46,12 @@ class _Shared:
     """What rows have in common, computed at most once per page."""
 
     def __init__(self, workspace_slug: str) -> None:
-        # The conversations' addresses differ only by their id: reversed once.
-        zero = reverse(
-            "inbox:conversation", kwargs={"workspace": workspace_slug, "conversation_id": 0}
+        self.url_start = address_start(
+            "inbox:conversation", last={"conversation_id": 0}, workspace=workspace_slug
         )
-        self.url_start = zero.removesuffix("0/")
-        self.triage = get_template("inbox/_triage.html")
-        self.badges: dict[tuple[str, str], SafeString] = {}
+        self.badges = Badges()
         self.reasons: dict[int, str] = {}
         self.statuses = {value: str(label) for value, label in ConversationStatus.choices}
-
-    def badges_of(self, conversation: Conversation) -> SafeString:
-        """The kind's badge, then the triage's (``_triage.html``), each rendered once."""
-        parts = [self._badge("kind", conversation.kind)]
-        parts += [self._badge(name, getattr(conversation, name)) for name in TRIAGED]
-        return SafeString("\n".join(part for part in parts if part))
-
-    def _badge(self, name: str, value: str) -> SafeString:
-        if (name, value) not in self.badges:
-            alone = Conversation(**{name: value})  # a row with this value only
-            if name == "kind":
-                badge = format_html(
-                    '<span class="badge text-bg-light border">{}</span>', alone.get_kind_display()
-                )
-            else:
-                badge = SafeString(self.triage.render({"item": alone}).strip())
-            self.badges[name, value] = badge
-        return self.badges[name, value]
 
     def reasons_of(self, conversation: Conversation) -> str:
         if conversation.priority not in self.reasons:
@@ -114,7 +89,7 @@ def inbox_rows(
             url=f"{shared.url_start}{conversation.pk}/",
             who=_who(conversation),
             priority=shared.reasons_of(conversation) if conversation.priority else "",
-            badges=shared.badges_of(conversation),
+            badges=shared.badges.of_conversation(conversation),
             channel=conversation.channel.name,
             overdue=_overdue(conversation, overdue_before),
             status=""

@@ -22,6 +22,7 @@ from parvis.core.exports import wants_csv
 from parvis.inbox import saved_replies, selectors, work
 from parvis.inbox.exports import conversations_csv
 from parvis.inbox.list_rows import inbox_rows
+from parvis.inbox.page_parts import address_start, dress_thread
 from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import (
     Conversation,
@@ -215,6 +216,7 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
     latest = None if whole else selectors.THREAD_LATEST
     thread = selectors.thread_of(conversation=conversation, latest=latest)
     received = [m for m in thread.items if isinstance(m, Message)]
+    dress_thread(thread.items)
     values = saved_replies.placeholder_values(conversation=conversation, user=request.user)
     return {
         "active_nav": "inbox",
@@ -222,6 +224,16 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
         "network": network,
         "channel_name": channel_label(conversation.channel),
         "thread": thread.items,
+        # Addresses that differ only by the author's or message's id (added in the page).
+        "author_address": address_start(
+            "community:author", last={"author_id": 0}, workspace=request.workspace.slug
+        ),
+        "moderate_address": address_start(
+            "inbox:moderate",
+            last={"message_id": 0, "action": "x"},
+            workspace=request.workspace.slug,
+            conversation_id=conversation.pk,
+        ),
         "earlier": thread.earlier,
         "whole": whole,
         "hideable": {m.pk for m in received if work.can_hide(m)},
