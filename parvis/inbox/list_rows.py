@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ class InboxRow:
     channel: str
     overdue: str  # "Overdue: waiting 3 hours", or ""
     status: str  # the status when not open, else ""
-    tags: list[str]
+    tags: SafeString  # their badges
     assignee: str
     at: str
     preview: str
@@ -71,6 +72,10 @@ def _overdue(conversation: Conversation, overdue_before: datetime) -> str:
     return _("Overdue: waiting %(waited)s") % {"waited": timesince(conversation.awaiting_since)}
 
 
+def _tag_names(conversation: Conversation) -> list[tuple[str]]:
+    return [(tag.name,) for tag in conversation.tags.all()]
+
+
 def _count(conversation: Conversation) -> str:
     count = conversation.message_count
     if count <= 1:
@@ -95,7 +100,9 @@ def inbox_rows(
             status=""
             if conversation.status == ConversationStatus.OPEN
             else shared.statuses.get(conversation.status, conversation.status),
-            tags=[tag.name for tag in conversation.tags.all()],
+            tags=format_html_join(
+                "", '<span class="badge text-bg-info">{}</span>', _tag_names(conversation)
+            ),
             assignee=conversation.assignee.display_name if conversation.assignee else "",
             at=formats.date_format(
                 timezone.localtime(conversation.last_message_at), "SHORT_DATETIME_FORMAT"
