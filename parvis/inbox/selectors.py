@@ -217,7 +217,10 @@ def thread_of(*, conversation: Conversation, latest: int | None = THREAD_LATEST)
     """The ``latest`` messages in order (``None``: all), then the answers not sent yet
     (pending or failed). A post can gather thousands of comments: the page shows the
     newest and says how many older ones it left out."""
-    messages = conversation.messages.select_related("author", "sent_by", "parent__author")
+    messages = conversation.messages.select_related("author", "sent_by", "parent__author").defer(
+        "raw",
+        "parent__raw",  # the network's whole payload: the page never shows it
+    )
     earlier = 0
     if latest is not None:
         newest = list(messages.order_by("-created_at", "-id")[: latest + 1])
