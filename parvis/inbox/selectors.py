@@ -137,7 +137,7 @@ def conversations_of(
     rows = matching_conversations(workspace=workspace, filters=filters, user=user)
     rows = only_overdue(rows, workspace=workspace) if filters.overdue else with_awaiting_since(rows)
     return (
-        rows.select_related("channel", "assignee", "author", "post")
+        rows.select_related("channel", "assignee", "author")
         .prefetch_related("tags")
         .order_by(*ORDERS.get(filters.order, ORDERS[""]))
     )
@@ -202,15 +202,37 @@ def message_of_or_404(*, conversation: Conversation, message_id: int) -> Message
     return get_object_or_404(rows, pk=message_id)
 
 
-def thread_of(*, conversation: Conversation) -> list[Message | Reply]:
-    """The messages in order, then the answers not sent yet (pending or failed)."""
-    messages = conversation.messages.select_related("author", "sent_by", "parent__author")
+THREAD_LATEST = 100  # messages a conversation page shows unless asked for all of them
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation's messages in order, then its answers not sent yet."""
+
+    items: list[Message | Reply]
+    earlier: int  # older messages left out (0: the whole thread is there)
+
+
+def thread_of(*, conversation: Conversation, latest: int | None = THREAD_LATEST) -> Thread:
+    """The ``latest`` messages in order (``None``: all), then the answers not sent yet
+    (pending or failed). A post can gather thousands of comments: the page shows the
+    newest and says how many older ones it left out."""
+    messages = conversation.messages.select_related("author", "sent_by", "parent__author").defer(
+        "raw",
+        "parent__raw",  # the network's whole payload: the page never shows it
+    )
+    earlier = 0
+    if latest is not None:
+        newest = list(messages.order_by("-created_at", "-id")[: latest + 1])
+        if len(newest) > latest:
+            earlier = conversation.messages.count() - latest
+        messages = newest[:latest][::-1]
     unsent = (
         Reply.objects.filter(conversation=conversation)
         .exclude(state=ReplyStates.sent.name)
         .select_related("created_by", "in_reply_to__author")
     )
-    return list(chain(messages, unsent))
+    return Thread(items=list(chain(messages, unsent)), earlier=earlier)
 
 
 def notes_of(*, conversation: Conversation):

@@ -21,6 +21,8 @@ from parvis.channels.selectors import channel_label, channels_of
 from parvis.core.exports import wants_csv
 from parvis.inbox import saved_replies, selectors, work
 from parvis.inbox.exports import conversations_csv
+from parvis.inbox.list_rows import inbox_rows
+from parvis.inbox.page_parts import address_start, dress_thread
 from parvis.inbox.responsiveness import overdue_before
 from parvis.inbox.threads import (
     Conversation,
@@ -89,9 +91,12 @@ def _list_context(request: HttpRequest) -> dict:
     total = selectors.conversations_count(
         workspace=workspace, filters=filters, user=request.user, most=MOST_COUNTED + 1
     )
+    overdue = overdue_before(workspace=workspace)
     return {
         "active_nav": "inbox",
-        "conversations": page.conversations,
+        "rows": inbox_rows(
+            page.conversations, workspace_slug=workspace.slug, overdue_before=overdue
+        ),
         "total": total,
         "total_beyond": total > MOST_COUNTED,  # counted no further: "more than 1,000"
         "most_counted": MOST_COUNTED,
@@ -109,7 +114,6 @@ def _list_context(request: HttpRequest) -> dict:
         "members": [m.user for m in members_of(workspace=workspace).select_related("user")],
         "tags": selectors.tags_of(workspace=workspace),
         "can_work": request.membership.can("inbox.reply"),
-        "overdue_before": overdue_before(workspace=workspace),
     }
 
 
@@ -191,27 +195,47 @@ def _opened_at(request: HttpRequest) -> datetime | None:
 
 def _neighbours(request: HttpRequest, conversation: Conversation) -> dict:
     """The conversations before and after this one in the open list (j / k)."""
-    rows = selectors.conversations_of(
-        workspace=request.workspace, filters=selectors.InboxFilters(), user=request.user
-    ).exclude(pk=conversation.pk)
+    rows = (  # their ids only: the buttons link to them
+        selectors.matching_conversations(
+            workspace=request.workspace, filters=selectors.InboxFilters(), user=request.user
+        )
+        .exclude(pk=conversation.pk)
+        .only("pk", "workspace_id")
+    )
     at = conversation.last_message_at
     newer = rows.filter(last_message_at__gt=at).order_by("last_message_at", "id").first()
-    older = rows.filter(last_message_at__lte=at).first()
+    older = rows.filter(last_message_at__lte=at).order_by(*selectors.ORDERS[""]).first()
     return {"previous_conversation": newer, "next_conversation": older}
 
 
 def _conversation_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
+    fresh = extra.get("opened_at") is None  # the page is opened by this request
     opened_at = extra.pop("opened_at", None) or timezone.now()
     network = work.network_of(conversation)
-    thread = selectors.thread_of(conversation=conversation)
-    received = [m for m in thread if isinstance(m, Message)]
+    whole = request.GET.get("all") == "1"  # "Show them all": every message of a long thread
+    latest = None if whole else selectors.THREAD_LATEST
+    thread = selectors.thread_of(conversation=conversation, latest=latest)
+    received = [m for m in thread.items if isinstance(m, Message)]
+    dress_thread(thread.items)
     values = saved_replies.placeholder_values(conversation=conversation, user=request.user)
     return {
         "active_nav": "inbox",
         "conversation": conversation,
         "network": network,
         "channel_name": channel_label(conversation.channel),
-        "thread": thread,
+        "thread": thread.items,
+        # Addresses that differ only by the author's or message's id (added in the page).
+        "author_address": address_start(
+            "community:author", last={"author_id": 0}, workspace=request.workspace.slug
+        ),
+        "moderate_address": address_start(
+            "inbox:moderate",
+            last={"message_id": 0, "action": "x"},
+            workspace=request.workspace.slug,
+            conversation_id=conversation.pk,
+        ),
+        "earlier": thread.earlier,
+        "whole": whole,
         "hideable": {m.pk for m in received if work.can_hide(m)},
         "deletable": {m.pk for m in received if work.can_delete(m)},
         "likeable": {m.pk for m in received if work.can_like(m)},
@@ -223,8 +247,8 @@ def _conversation_context(request: HttpRequest, conversation: Conversation, **ex
             (saved, saved_replies.saved_reply_render(saved.text, values))
             for saved in saved_replies.saved_replies_of(workspace=request.workspace)
         ],
-        "others": selectors.others_here(
-            conversation=conversation, user=request.user, since=opened_at
+        "others": selectors.others_here(  # opened now: no answer can be newer yet
+            conversation=conversation, user=request.user, since=None if fresh else opened_at
         ),
         "opened_at": opened_at.isoformat(),
         "can_work": request.membership.can("inbox.reply"),

@@ -98,3 +98,33 @@ def test_the_navigation_badge_stops_counting_at_999_plus(
     assert 'data-testid="inbox-count">3+<' in listed(logged_in_client, workspace)
     Conversation.objects.update(status="done")
     assert 'data-testid="inbox-count"' not in listed(logged_in_client, workspace)
+
+
+def test_a_row_shows_who_what_where_and_the_teams_work(logged_in_client, workspace, channel, user):
+    messages_store(
+        channel=channel,
+        interactions=[
+            said("c1", post_remote_id="p1", text="Where is my <order>?"),
+            said("c2", post_remote_id="p1", minutes=1, text="Still waiting <b>"),
+        ],
+    )
+    conversation = Conversation.objects.get()
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status="pending", assignee=user, priority=4, intent="complaint", sentiment="negative"
+    )
+    tag = conversation.tags.model.objects.create(workspace=workspace, name="<vip>")
+    conversation.tags.add(tag)
+    page = listed(logged_in_client, workspace, status="")
+    row = page[
+        page.index('data-testid="conversation-row"') : page.index(
+            "</a>", page.index("inbox-preview")
+        )
+    ]
+    assert f'href="/w/{workspace.slug}/inbox/{conversation.pk}/"' in row
+    assert "Léa Fontaine" in row and channel.name in row
+    assert 'data-testid="priority-badge"' in row and "Complaint" in row
+    assert 'data-testid="triage-intent"' in row and 'data-testid="triage-sentiment"' in row
+    assert 'data-testid="conversation-status">Pending<' in row
+    assert '<span class="badge text-bg-info">&lt;vip&gt;</span>' in row
+    assert f'data-testid="row-assignee">{user.display_name}<' in row
+    assert "Still waiting &lt;b&gt;" in row and "2 messages" in row

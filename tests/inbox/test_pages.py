@@ -210,3 +210,28 @@ def test_the_inbox_speaks_french(logged_in_client, workspace, user, stored):
         url("conversation", workspace, conversation_id=stored["c1"].pk)
     ).content.decode()
     assert "Notes internes" in conversation and ">Ouverte<" in conversation
+
+
+def test_a_long_thread_shows_its_newest_messages_and_offers_the_rest(
+    logged_in_client, workspace, channel, monkeypatch
+):
+    monkeypatch.setattr("parvis.inbox.selectors.THREAD_LATEST", 3)
+    messages_store(
+        channel=channel,
+        interactions=[
+            said(f"c{n}", post_remote_id="p1", minutes=n, text=f"Comment number {n}")
+            for n in range(5)
+        ],
+    )
+    conversation = Conversation.objects.get()
+    address = url("conversation", workspace, conversation_id=conversation.pk)
+    text = logged_in_client.get(address).content.decode()
+    assert text.count('data-testid="message"') == 3
+    assert "Comment number 4" in text and "Comment number 1" not in text
+    assert "2 earlier messages are not shown." in text
+    assert f'href="{address}?all=1"' in text
+    whole = logged_in_client.get(address, {"all": "1"}).content.decode()
+    assert whole.count('data-testid="message"') == 5 and "earlier-messages" not in whole
+    assert "&amp;all=1" in whole  # the refresh keeps every message
+    live = logged_in_client.get(url("live", workspace, conversation_id=conversation.pk))
+    assert live.content.decode().count('data-testid="message"') == 3
