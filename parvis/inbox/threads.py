@@ -174,6 +174,11 @@ class Conversation(Triaged):
                 name="inbox_by_priority",
             ),
             models.Index(fields=["workspace", "-last_message_at", "-id"], name="inbox_by_time"),
+            # Every status of one kind (e.g. all comments): read in order without visiting
+            # the other kinds' rows.
+            models.Index(
+                fields=["workspace", "kind", "-last_message_at", "-id"], name="inbox_by_kind"
+            ),
             models.Index(
                 fields=["channel", "status", "-last_message_at", "-id"], name="inbox_by_channel"
             ),
