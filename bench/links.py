@@ -18,6 +18,11 @@ generator's latency at saturation is mostly its own queue (Little's law: with N
 requests always in flight at R requests/s, each waits N / R on average). The
 64-connection figures (``saturation_*``) are printed beside them for that reason.
 
+Why one wrk thread: the load generator shares the machine's cores with the server it
+measures; one thread keeps 16 connections busy far beyond what the server answers,
+and a second one only takes CPU from the server (on 2 cores: p99 16-18 ms with one,
+20-27 ms with two, at the same requests/s).
+
 Baseline, measured in the same run on the same server: a small static file
 (``/static/bench.txt``, served by WhiteNoise from memory behind the same
 SecurityMiddleware and short-link check). ``ratio_to_baseline`` is the redirect's
@@ -78,7 +83,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=10, help="load time of each run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--web-threads", type=int, default=4, help="threads per web worker")
     parser.add_argument("--codes", type=int, default=200, help="short links requested")
