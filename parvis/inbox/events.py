@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from parvis.channels.models import Channel, ChannelStatus
+from parvis.core.commits import commit_without_waiting_for_disk
 from parvis.engine.runner import Move
 from parvis.inbox.ingesting import messages_store_many
 from parvis.inbox.states import EventStates
@@ -61,24 +62,14 @@ def _store(network: str, items: list[WebhookItem]) -> set[tuple[int, str]]:
     channels = channels.select_related("workspace").order_by("pk")  # the same order in every worker
     batches = [(c, by_account[c.external_id]) for c in channels]
     with transaction.atomic():  # every channel's messages together, in a few statements
-        _commit_without_waiting_for_disk()
+        # Safe for messages read from a delivery: the delivery was committed durably
+        # before its 200 and stays ``received`` until the runner's move commits, which
+        # is durable and flushes this commit with it. Messages lost in a crash are read
+        # again from the raw delivery; messages kept without the move are found already
+        # stored (no duplicate).
+        commit_without_waiting_for_disk()
         messages_store_many(batches, new=stored)
     return stored
-
-
-def _commit_without_waiting_for_disk() -> None:
-    """On PostgreSQL, let this transaction's commit return before its WAL is on disk.
-
-    Safe for messages read from a delivery: the delivery itself was committed durably
-    before its 200, and stays ``received`` until the runner's move commits, which is
-    durable and flushes every earlier commit with it. A crash can only lose a suffix of
-    the log: messages lost with their event's move are read again from the raw
-    delivery, and messages kept without it are found already stored (no duplicate).
-    Only the flush is skipped: nothing else changes (``synchronous_commit``).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def read_together(events: list[InboundEvent]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from parvis.accounts.models import User, Workspace
 from parvis.accounts.selectors import membership_of
 from parvis.channels.selectors import channel_ref
 from parvis.core.audit import audit
+from parvis.core.commits import commit_without_waiting_for_disk
 from parvis.inbox.models import Reply
 from parvis.inbox.threads import (
     Conversation,
@@ -276,11 +277,9 @@ def presence_touch(*, conversation: Conversation, user: User, typing: bool = Fal
     """This member has the conversation open (and is typing an answer)."""
     now = timezone.now()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Who is looking is refreshed every 15 s: a presence lost in a crash is
-            # harmless, so its commit need not wait for the disk (every page view pays it).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Who is looking is refreshed every 15 s: a presence lost in a crash is harmless,
+        # so its commit need not wait for the disk (every page view pays it).
+        commit_without_waiting_for_disk()
         # One upsert, not a read, lock and write of the row.
         Presence.objects.bulk_create(
             [
