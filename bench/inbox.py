@@ -49,6 +49,7 @@ from bench.support import (  # noqa: E402
     ROOT,
     _group_cpu_seconds,
     free_port,
+    granian_command,
     percentile,
     stop_process_groups,
     throwaway_postgres,
@@ -120,12 +121,7 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def _web_server(port: int, args: argparse.Namespace, environment: dict[str, str]):
-    """Parvis under granian, as in production (WSGI, no websockets)."""
-    command = [
-        sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.web_workers),
-        "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
-    ]  # fmt: skip
+    command = granian_command(port, workers=args.web_workers, threads=args.web_threads)
     return _start(command, environment)
 
 

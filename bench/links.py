@@ -68,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.support import (
     ROOT,
     free_port,
+    granian_command,
     stop_process_groups,
     throwaway_postgres,
     wait_until,
@@ -206,14 +207,8 @@ def _load(wrk: str, base_url: str, script: Path, args, connections: int) -> dict
 
 
 def _server(port: int, args: argparse.Namespace, environment: dict[str, str]):
-    """Parvis under granian, configured as docs/deployment.md says (WSGI, no websockets)."""
-    command = [
-        sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.web_workers),
-        "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
-    ]  # fmt: skip
     return subprocess.Popen(
-        command,
+        granian_command(port, workers=args.web_workers, threads=args.web_threads),
         cwd=ROOT,
         env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,

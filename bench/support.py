@@ -26,6 +26,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def granian_command(port: int, *, workers: int, threads: int) -> list[str]:
+    """Parvis under granian, as docs/deployment.md runs it (WSGI, no websockets)."""
+    return [
+        sys.executable, "-m", "granian", "config.wsgi:application", "--interface", "wsgi",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def _pg_bin() -> Path:
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     if not versions:
