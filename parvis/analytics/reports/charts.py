@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils import formats
 from django.utils.translation import pgettext
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PALETTE = ("#4f46e5", "#0ea5e9", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b")
 INK, GRID = "#1f2937", "#e5e7eb"
@@ -22,7 +24,19 @@ def _number(value: float, _position: object = None) -> str:
     return formats.number_format(round(value), force_grouping=True)
 
 
+def _number_ticks(axis) -> None:
+    """About five whole numbers along the axis, grouped as the language writes them."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_formatter(FuncFormatter(_number))
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+
+
 def _figure(height: float) -> Figure:
+    # Imported here, not with the module: matplotlib (and numpy) cost every web process
+    # a second and tens of megabytes at start-up, and only a report draws charts.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=100)
     figure.set_layout_engine("constrained")
     return figure
@@ -36,8 +50,7 @@ def _styled(axes) -> None:
     axes.tick_params(colors=INK, labelsize=8, length=0)
     axes.grid(axis="y", color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
-    axes.yaxis.set_major_formatter(FuncFormatter(_number))
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    _number_ticks(axes.yaxis)
 
 
 def _day_ticks(axes, days: Sequence[date]) -> None:
@@ -93,8 +106,7 @@ def stacked_bars(labels: Sequence[str], parts: dict[str, Sequence[float]]) -> st
     _styled(axes)
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", color=GRID, linewidth=0.8)
-    axes.xaxis.set_major_formatter(FuncFormatter(_number))
-    axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    _number_ticks(axes.xaxis)
     left = [0.0] * len(labels)
     rows = list(range(len(labels)))
     for index, (name, values) in enumerate(parts.items()):
