@@ -5,7 +5,7 @@
 
 Ingestion: Facebook ``page`` deliveries (``feed`` comments, each signed with
 ``X-Hub-Signature-256`` by the app secret) are posted over loopback by --clients
-processes x --threads threads (httpx) to granian serving Parvis as in production
+processes x --threads threads (kept-alive connections) to granian serving Parvis as in production
 (--web-workers x --web-threads), which checks each signature and stores the delivery
 raw before answering 200; --engines ``parvis engine`` processes read the deliveries
 into messages. The web server and the engines start once, and each run waits until
@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import statistics
 import subprocess
@@ -50,7 +51,9 @@ from bench.support import (  # noqa: E402
     _group_cpu_seconds,
     free_port,
     granian_command,
+    machine_cpu_seconds,
     percentile,
+    postgres_cpu_seconds,
     stop_process_groups,
     throwaway_postgres,
     wait_settled,
@@ -163,6 +166,8 @@ def _ingest_run(
     began: list[float] = []
     web, engines = {services[0].pid}, {s.pid for s in services[1:]}
     cpu_before = _group_cpu_seconds(web), _group_cpu_seconds(engines)
+    database_cpu, clients_cpu = postgres_cpu_seconds(environment["DATABASE_URL"]), _children_cpu()
+    machine = machine_cpu_seconds()
     refused, accepted_s = inbox_ingest.send_all(
         base_url, bodies, args.clients, args.threads, lambda: began.append(time.perf_counter())
     )
@@ -173,6 +178,10 @@ def _ingest_run(
     )
     elapsed = time.perf_counter() - began[0]
     cpu = _group_cpu_seconds(web) - cpu_before[0], _group_cpu_seconds(engines) - cpu_before[1]
+    database_cpu = postgres_cpu_seconds(environment["DATABASE_URL"]) - database_cpu
+    clients_cpu = _children_cpu() - clients_cpu
+    (busy, total), (busy_before, total_before) = machine_cpu_seconds(), machine
+    busy, total = busy - busy_before, total - total_before
     sent = [plan.comment_id(n) for n in range(plan.events)]
     stored = list(Message.objects.filter(remote_id__in=sent).values_list("remote_id", flat=True))
     bare = inbox_ingest.bare_rate(environment["DATABASE_URL"], plan, args.clients, args.threads)
@@ -190,7 +199,16 @@ def _ingest_run(
         # CPU used per delivery (indicative: what the stages cost on a shared machine)
         "web_cpu_ms_per_delivery": 1000 * cpu[0] / len(bodies),
         "engine_cpu_ms_per_delivery": 1000 * cpu[1] / len(bodies),
+        "postgres_cpu_ms_per_delivery": 1000 * database_cpu / len(bodies),
+        "clients_cpu_ms_per_delivery": 1000 * clients_cpu / len(bodies),
+        "machine_busy_share": busy / total if total else 0.0,
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children (the client processes, once joined)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _pages_run(args: argparse.Namespace) -> dict:

@@ -146,6 +146,43 @@ def _group_cpu_seconds(groups: set[int]) -> float:
     return used / os.sysconf("SC_CLK_TCK")
 
 
+def _stat_fields(stat: Path) -> list[str] | None:
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None  # gone meanwhile
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine so far, all cores (/proc/stat)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    hertz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hertz, sum(ticks) / hertz
+
+
+def postgres_cpu_seconds(database_url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL server of this URL (its postmaster,
+    found by its port, and the postmaster's children: backends, WAL writer...)."""
+    port = database_url.rsplit(":", 1)[1].split("/")[0]
+    postmaster = None
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if words and words[0].endswith(b"postgres") and f"-p {port}".encode() in b" ".join(words):
+            postmaster = cmdline.parent.name
+    if postmaster is None:
+        return 0.0
+    used = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat_fields(stat)
+        if fields and (stat.parent.name == postmaster or fields[1] == postmaster):
+            used += int(fields[11]) + int(fields[12])
+    return used / os.sysconf("SC_CLK_TCK")
+
+
 def wait_settled(
     processes: list[subprocess.Popen], *, busy: float = 0.2, timeout: float = 120
 ) -> bool:

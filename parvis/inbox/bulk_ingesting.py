@@ -14,28 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 
 from parvis.channels.models import Channel
-from parvis.core.bulk import rows_update
-from parvis.inbox.threads import Author, Conversation, Message
+from parvis.core.bulk import rows_insert, update_from_rows
+from parvis.inbox.ingesting_authors import Authors, author_key, authors_store, authors_touch
+from parvis.inbox.threads import Conversation, Message
 from parvis.inbox.triage import NOTHING, Triage
 from parvis.inbox.triage.priority import followers_of, message_priority
 from parvis.networks.base import Interaction
 from parvis.publishing.selectors import posts_by_remote_id
 
 PREVIEW_LENGTH = 140
-UPDATE_BATCH = 500  # rows per UPDATE statement (parameters stay far below the limits)
-
-
-def author_key(item: Interaction) -> str:
-    """Who wrote it: the network's id, or, where the network names the author only by
-    handle (Instagram's mentions), that handle; "" when nothing says who."""
-    if item.author_id:
-        return item.author_id
-    handle = item.author_handle.strip().lstrip("@")
-    return f"@{handle}" if handle else ""
+# What a conversation grows by (``conversations_grow``): v's columns and their types.
+GROWTH_COLUMNS = [
+    ("id", "bigint"), ("n", "integer"), ("newest", "timestamptz"), ("preview", "text"),
+    ("language", "text"), ("sentiment", "text"), ("intent", "text"), ("flags", "integer"),
+]  # fmt: skip
 
 
 def priority_flags(item: Interaction, found: Triage) -> int:
@@ -47,53 +42,6 @@ def priority_flags(item: Interaction, found: Triage) -> int:
         followers=followers_of(item.raw),
         large_audience=settings.PARVIS_INBOX_LARGE_AUDIENCE,
     )
-
-
-def authors_store(channel: Channel, items: list[Interaction]) -> dict[str, Author]:
-    """The items' authors, created or updated (first and last seen, newest name and handle)."""
-    seen: dict[str, Author] = {}
-    for item in items:
-        key = author_key(item)
-        if not key:
-            continue
-        known = seen.get(key)
-        if known is None:
-            seen[key] = Author(
-                workspace_id=channel.workspace_id,
-                network=channel.network,
-                external_id=key,
-                handle=item.author_handle,
-                name=item.author_name,
-                first_seen_at=item.created_at,
-                last_seen_at=item.created_at,
-            )
-            continue
-        if item.created_at >= known.last_seen_at:
-            known.handle, known.name = item.author_handle, item.author_name
-        known.first_seen_at = min(known.first_seen_at, item.created_at)
-        known.last_seen_at = max(known.last_seen_at, item.created_at)
-    if not seen:
-        return {}
-    # In the key's order in every worker: two inserting the same new authors never wait
-    # on each other in a circle.
-    Author.objects.bulk_create([seen[key] for key in sorted(seen)], ignore_conflicts=True)
-    rows = Author.objects.filter(
-        workspace_id=channel.workspace_id, network=channel.network, external_id__in=list(seen)
-    )
-    found = {a.external_id: a for a in rows.order_by("pk").select_for_update()}
-    changed = []
-    for external_id, new in seen.items():
-        author = found[external_id]
-        before = (author.handle, author.name, author.first_seen_at, author.last_seen_at)
-        if new.last_seen_at >= author.last_seen_at:
-            author.handle, author.name = new.handle, new.name
-        author.first_seen_at = min(author.first_seen_at, new.first_seen_at)
-        author.last_seen_at = max(author.last_seen_at, new.last_seen_at)
-        if (author.handle, author.name, author.first_seen_at, author.last_seen_at) != before:
-            changed.append(author)
-    if changed:
-        rows_update(changed, ["handle", "name", "first_seen_at", "last_seen_at"])
-    return found
 
 
 def _of_channels(wanted: dict[int, list[str]]) -> Q:
@@ -135,7 +83,7 @@ class ChannelThreads:
 
     channel: Channel
     firsts: dict[str, tuple[object, Interaction]]
-    authors: dict[str, Author]
+    authors: Authors
 
 
 def _conversations_new(threads: ChannelThreads, keys: list[str]) -> list[Conversation]:
@@ -155,7 +103,7 @@ def _conversations_new(threads: ChannelThreads, keys: list[str]) -> list[Convers
                 post_id=post_id,
                 post_remote_id=thread.post_remote_id,
                 post_url=post_url or (first.url if thread.post_remote_id else ""),
-                author=threads.authors.get(author_key(first)),
+                author_id=threads.authors.get(author_key(first)),
                 last_message_at=first.created_at,
             )
         )
@@ -188,44 +136,28 @@ def conversations_grow(growths: dict[int, Growth]) -> None:
     circle; the counts are added to what is there (``message_count + n``)."""
     ids = sorted(growths)
     list(Conversation.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
-    table = connection.ops.quote_name(Conversation._meta.db_table)
-    cast = connection.vendor == "postgresql"
-    holes = (
-        "(%s::bigint, %s::integer, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, "
-        "%s::integer)"
-        if cast
-        else "(%s, %s, %s, %s, %s, %s, %s, %s)"
+    newer = "(v.newest >= {t}.last_message_at OR {t}.message_count = 0)"
+    done = "{t}.status = 'done'"
+
+    def newest(column: str) -> str:
+        return f"{column} = CASE WHEN {newer} THEN v.{column} ELSE {{t}}.{column} END"
+
+    rows = []
+    for pk in ids:
+        growth = growths[pk]
+        triage = growth.newest
+        rows.append((pk, growth.count, growth.newest_at, growth.preview))
+        rows[-1] += (triage.language, triage.sentiment, triage.intent, growth.flags)
+    update_from_rows(
+        Conversation,
+        GROWTH_COLUMNS,
+        rows,
+        "message_count = {t}.message_count + v.n, "
+        f"{newest('preview')}, {newest('language')}, {newest('sentiment')}, {newest('intent')}, "
+        f"last_message_at = CASE WHEN {newer} THEN v.newest ELSE {{t}}.last_message_at END, "
+        f"priority = CASE WHEN {done} THEN v.flags ELSE ({{t}}.priority | v.flags) END, "
+        f"status = CASE WHEN {done} THEN 'open' ELSE {{t}}.status END",
     )
-    newer = f"(v.newest >= {table}.last_message_at OR {table}.message_count = 0)"
-    # As the field writes it (SQLite keeps text: "+00:00" written raw would compare wrong).
-    at_field = Conversation._meta.get_field("last_message_at")
-    for start in range(0, len(ids), UPDATE_BATCH):
-        batch = ids[start : start + UPDATE_BATCH]
-        params: list[object] = []
-        for pk in batch:
-            growth = growths[pk]
-            triage = growth.newest
-            newest_at = at_field.get_db_prep_value(growth.newest_at, connection)
-            params += [pk, growth.count, newest_at, growth.preview]
-            params += [triage.language, triage.sentiment, triage.intent, growth.flags]
-        done = f"{table}.status = 'done'"
-
-        def newest(column: str) -> str:
-            return f"{column} = CASE WHEN {newer} THEN v.{column} ELSE {table}.{column} END"
-
-        sql = (
-            f"WITH v (id, n, newest, preview, language, sentiment, intent, flags) AS "
-            f"(VALUES {', '.join([holes] * len(batch))}) "
-            f"UPDATE {table} SET message_count = {table}.message_count + v.n, "
-            f"{newest('preview')}, {newest('language')}, {newest('sentiment')}, "
-            f"{newest('intent')}, "
-            f"last_message_at = CASE WHEN {newer} THEN v.newest ELSE {table}.last_message_at END, "
-            f"priority = CASE WHEN {done} THEN v.flags ELSE ({table}.priority | v.flags) END, "
-            f"status = CASE WHEN {done} THEN 'open' ELSE {table}.status END "
-            f"FROM v WHERE {table}.id = v.id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
 
 
 def message_of(
@@ -238,10 +170,10 @@ def message_of(
         channel=channel,
         remote_id=item.remote_id,
         kind=str(item.kind),
-        author=authors.get(author_key(item)),
+        author_id=authors.get(author_key(item)),
         text=item.text,
         created_at=item.created_at,
-        parent=known.get(item.in_reply_to_id) if item.in_reply_to_id else None,
+        parent_id=_parent_id(item, known),
         in_reply_to_remote_id=item.in_reply_to_id,
         url=item.url,
         raw=item.raw,
@@ -250,6 +182,37 @@ def message_of(
         sentiment=found.sentiment,
         intent=found.intent,
     )
+
+
+def _parent_id(item: Interaction, known) -> int | None:
+    parent = known.get(item.in_reply_to_id) if item.in_reply_to_id else None
+    return parent.pk if parent is not None else None
+
+
+MESSAGE_FIELDS = [
+    "workspace", "conversation", "channel", "remote_id", "kind", "author", "text", "created_at",
+    "parent", "in_reply_to_remote_id", "url", "raw", "hidden", "language", "sentiment", "intent",
+]  # fmt: skip
+
+
+def _message_values(
+    channel: Channel, item: Interaction, found: Triage, conversation, known, authors
+) -> tuple:
+    """``message_of`` as the values of ``MESSAGE_FIELDS``, for ``rows_insert``."""
+    return (
+        channel.workspace_id, conversation.pk, channel.pk, item.remote_id, str(item.kind),
+        authors.get(author_key(item)), item.text, item.created_at, _parent_id(item, known),
+        item.in_reply_to_id, item.url, item.raw, bool(item.raw.get("hidden", False)),
+        found.language, found.sentiment, found.intent,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message stored by this batch, as a later item of it may answer it."""
+
+    pk: int
+    conversation: Conversation
 
 
 @dataclass
@@ -263,7 +226,7 @@ class ChannelItems:
     known: dict[str, Message]
 
 
-def _authors_by_channel(batches: list[ChannelItems]) -> dict[int, dict[str, Author]]:
+def _authors_by_channel(batches: list[ChannelItems]) -> dict[int, Authors]:
     """The authors of each channel's items, stored once per workspace and network."""
     groups: dict[tuple[int, str], list[ChannelItems]] = {}
     for batch in batches:
@@ -310,13 +273,16 @@ def store(batches: list[ChannelItems], thread_of) -> int:
             (channel, item, conversations[(channel.pk, thread.key)])
             for channel, item, thread in waves
         ]
-        messages = [
-            message_of(ch, item, found[id(item)], conv, known[ch.pk], authors[ch.pk])
+        values = [
+            _message_values(ch, item, found[id(item)], conv, known[ch.pk], authors[ch.pk])
             for ch, item, conv in rows
         ]
-        for message in Message.objects.bulk_create(messages, batch_size=UPDATE_BATCH):
-            known[message.channel_id][message.remote_id] = message
-        for _channel, item, conversation in rows:
+        ids = rows_insert(Message, MESSAGE_FIELDS, values)
+        for (channel, item, conversation), pk in zip(rows, ids, strict=True):
+            known[channel.pk][item.remote_id] = StoredMessage(pk, conversation)
             growths.setdefault(conversation.pk, Growth()).add(item, found[id(item)])
+    # Last, so that the rows they lock stay locked only until the commit.
+    for touched in {id(a): a for a in authors.values()}.values():
+        authors_touch(touched)
     conversations_grow(growths)
     return sum(len(b.fresh) for b in batches)

@@ -22,12 +22,8 @@ from django.db.models import F, Q
 
 from parvis.channels.models import Channel
 from parvis.inbox import bulk_ingesting
-from parvis.inbox.bulk_ingesting import (
-    PREVIEW_LENGTH,
-    ChannelItems,
-    author_key,
-    priority_flags,
-)
+from parvis.inbox.bulk_ingesting import PREVIEW_LENGTH, ChannelItems, priority_flags
+from parvis.inbox.ingesting_authors import author_key, authors_store, authors_touch
 from parvis.inbox.threads import (
     Conversation,
     ConversationKind,
@@ -80,7 +76,7 @@ def _conversation(channel: Channel, thread: Thread, first: Interaction, authors)
             "post_id": post_id,
             "post_remote_id": thread.post_remote_id,
             "post_url": post_url or (first.url if thread.post_remote_id else ""),
-            "author": authors.get(author_key(first)),
+            "author_id": authors.get(author_key(first)),
             "last_message_at": first.created_at,
         },
     )
@@ -160,7 +156,7 @@ def _known(wanted: list[tuple[Channel, list[Interaction]]]) -> list[dict[str, Me
 
 def _one_at_a_time(batch: ChannelItems, new: set | None) -> int:
     channel, fresh, known = batch.channel, batch.fresh, dict(batch.known)
-    authors = bulk_ingesting.authors_store(channel, fresh)
+    authors = authors_store(channel, fresh)
     conversations: dict[str, Conversation] = {}
     stored = 0
     for item, found in zip(fresh, batch.triaged, strict=True):
@@ -179,6 +175,7 @@ def _one_at_a_time(batch: ChannelItems, new: set | None) -> int:
         stored += _count(conversation, item, found)
         if new is not None:
             new.add((channel.pk, item.remote_id))
+    authors_touch(authors)
     return stored
 
 

@@ -166,6 +166,11 @@ def test_an_author_is_one_row_per_handle_with_first_and_last_seen(channel):
     assert author.first_seen_at == older.created_at
     assert author.last_seen_at == newer.created_at
     assert author.handle == "@lea.fontaine"  # the newest handle wins
+    renamed = said("c3", post_remote_id="p1", minutes=45, author_handle="@lea.renamed")
+    messages_store(channel=channel, interactions=[renamed])
+    author.refresh_from_db()
+    assert (author.first_seen_at, author.last_seen_at) == (older.created_at, renamed.created_at)
+    assert author.handle == "@lea.renamed"
 
 
 def test_an_author_known_only_by_handle_is_kept_with_the_mention(channel):
