@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import statistics
 import subprocess
@@ -166,9 +165,9 @@ def _ingest_run(
     began: list[float] = []
     web, engines = {services[0].pid}, {s.pid for s in services[1:]}
     cpu_before = _group_cpu_seconds(web), _group_cpu_seconds(engines)
-    database_cpu, clients_cpu = postgres_cpu_seconds(environment["DATABASE_URL"]), _children_cpu()
+    database_cpu = postgres_cpu_seconds(environment["DATABASE_URL"])
     machine = machine_cpu_seconds()
-    refused, accepted_s = inbox_ingest.send_all(
+    refused, accepted_s, clients_cpu = inbox_ingest.send_all(
         base_url, bodies, args.clients, args.threads, lambda: began.append(time.perf_counter())
     )
     wait_until(
@@ -179,7 +178,6 @@ def _ingest_run(
     elapsed = time.perf_counter() - began[0]
     cpu = _group_cpu_seconds(web) - cpu_before[0], _group_cpu_seconds(engines) - cpu_before[1]
     database_cpu = postgres_cpu_seconds(environment["DATABASE_URL"]) - database_cpu
-    clients_cpu = _children_cpu() - clients_cpu
     (busy, total), (busy_before, total_before) = machine_cpu_seconds(), machine
     busy, total = busy - busy_before, total - total_before
     sent = [plan.comment_id(n) for n in range(plan.events)]
@@ -203,12 +201,6 @@ def _ingest_run(
         "clients_cpu_ms_per_delivery": 1000 * clients_cpu / len(bodies),
         "machine_busy_share": busy / total if total else 0.0,
     }
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's ended children (the client processes, once joined)."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
 
 
 def _pages_run(args: argparse.Namespace) -> dict:

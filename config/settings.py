@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Short links answer here, before sessions, CSRF and the rest (see parvis/links/redirect.py).
     "parvis.links.redirect.ShortLinkMiddleware",
+    # Networks' webhook deliveries too (see parvis/inbox/hooks.py).
+    "parvis.inbox.hooks.WebhookMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

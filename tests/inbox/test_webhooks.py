@@ -51,6 +51,23 @@ def test_a_network_without_webhooks_has_no_endpoint(client):
     assert client.post("/hooks/nowhere/", b"{}", content_type="application/json").status_code == 404
 
 
+def test_deliveries_are_answered_before_sessions_and_csrf_with_other_methods_refused(
+    client, user, hook_network
+):
+    """A network's delivery needs no session, CSRF token, user or language: it is
+    answered first, even from a browser with a session, and sets no cookie."""
+    client.force_login(user)
+    client.cookies.load({"django_language": "fr"})
+    body = delivery_body(entry("c1"))
+    answer = post(client, body, sign(body))
+    assert answer.status_code == 200 and InboundEvent.objects.count() == 1
+    assert not answer.cookies and "Cookie" not in answer.get("Vary", "")
+    refused = client.put("/hooks/hooknet/", b"{}", content_type="application/json")
+    assert refused.status_code == 405 and refused["Allow"] == "GET, POST"
+    assert client.get("/hooks/hooknet/extra/").status_code == 404  # not a webhook address
+    assert InboundEvent.objects.count() == 1
+
+
 def test_a_signed_delivery_is_stored_raw_then_read_into_messages_once(
     client, workspace, hook_network
 ):
