@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Func, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -176,7 +176,7 @@ def matching_conversations(
     elif filters.assignee.isdigit():
         rows = rows.filter(assignee_id=int(filters.assignee))
     if filters.tag:
-        rows = rows.filter(tags__name=filters.tag)
+        rows = _tagged(rows, workspace=workspace, name=filters.tag, alone=_tag_alone(filters))
     for triaged in ("language", "sentiment", "intent"):
         if value := getattr(filters, triaged):
             rows = rows.filter(**{triaged: value})
@@ -188,6 +188,47 @@ def matching_conversations(
         end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
         rows = rows.filter(last_message_at__lt=end)
     return rows
+
+
+FEW_TAGGED = 1000  # conversations with a tag read by their ids (past it: from a hash)
+
+
+class _KeptAsSubplan(Func):
+    """``(id IN (subquery)) IS TRUE``: PostgreSQL keeps the subquery as a hashed subplan,
+    read once and checked on each row read in the list's order, instead of turning it
+    into a join that looks up the tag's rows for each row read."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+
+
+def _tag_alone(filters: InboxFilters) -> bool:
+    """Whether the tag is the list's only filter but the status (the status is always one)."""
+    others = (filters.channel, filters.network, filters.kind, filters.assignee, filters.since)
+    others += (filters.until, filters.language, filters.sentiment, filters.intent)
+    return not any(others)
+
+
+def _tagged(rows: QuerySet[Conversation], *, workspace: Workspace, name: str, alone: bool):
+    """``rows`` with the tag ``name``, in a shape the planner cannot get wrong.
+
+    A tag on few conversations: their ids, read first (the planner, expecting a tag's
+    usual share, read the list's index in order looking for them: 200 ms for a tag on
+    5 of 200,000 conversations). A tag on many, ``alone``: a join, each row read in the
+    list's order looked up in the tag's rows, until a page is found (about one row in
+    the tag's share). A tag on many with other filters it may seldom meet (a kind it
+    is rarely on): the list's index is read, each row checked against a hash of the
+    tag's conversations, built once (the join: 50 ms for a tag on 14,000 of 200,000
+    conversations with such a kind; the hash: 25 ms, and 5 ms more when they are met
+    often)."""
+    tagged = Conversation.tags.through.objects.filter(tag__workspace=workspace, tag__name=name)
+    few = list(tagged.values_list("conversation_id", flat=True)[:FEW_TAGGED])
+    if len(few) < FEW_TAGGED:
+        return rows.filter(pk__in=few)
+    ids = tagged.values("conversation_id")
+    if alone:
+        return rows.filter(pk__in=ids)
+    return rows.filter(_KeptAsSubplan(Q(pk__in=ids)))
 
 
 def conversation_of_or_404(*, workspace: Workspace, conversation_id: int) -> Conversation:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("hooks/<str:network>/", hooks.webhook, name="webhook"),
     path(W, views.inbox, name="list"),
     path(W + "bulk/", views.inbox_bulk, name="bulk"),
+    path(W + "count/", views.inbox_count, name="count"),
     path(
         W + "responsiveness/",
         responsiveness_views.responsiveness_page,

@@ -88,18 +88,12 @@ def _list_context(request: HttpRequest) -> dict:
     networks = sorted({c.network for c in channels})
     at_page = {key: request.GET[key] for key in ("after", "before") if request.GET.get(key)}
     page = selectors.page_of(rows, order=filters.order, **at_page)
-    total = selectors.conversations_count(
-        workspace=workspace, filters=filters, user=request.user, most=MOST_COUNTED + 1
-    )
     overdue = overdue_before(workspace=workspace)
     return {
         "active_nav": "inbox",
         "rows": inbox_rows(
             page.conversations, workspace_slug=workspace.slug, overdue_before=overdue
         ),
-        "total": total,
-        "total_beyond": total > MOST_COUNTED,  # counted no further: "more than 1,000"
-        "most_counted": MOST_COUNTED,
         "older_query": _query(request, after=page.older) if page.older else "",
         "newer_query": _query(request, before=page.newer) if page.newer else "",
         "paged": bool(at_page),
@@ -144,6 +138,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "inbox-rows":
         return render(request, "inbox/_rows.html", context)
     return render(request, "inbox/list.html", context)
+
+
+@workspace_view()
+def inbox_count(request: HttpRequest) -> HttpResponse:
+    """How many conversations the list's filters select. The list asks for it once it is
+    shown (htmx), so that it answers without waiting for a count: when few rows match,
+    counting them reads every row of the filters' index. Without JavaScript the list
+    links here and this is a page of its own."""
+    total = selectors.conversations_count(
+        workspace=request.workspace,
+        filters=_filters(request),
+        user=request.user,
+        most=MOST_COUNTED + 1,
+    )
+    context = {
+        "active_nav": "inbox",
+        "total": total,
+        "total_beyond": total > MOST_COUNTED,  # counted no further: "more than 1,000"
+        "most_counted": MOST_COUNTED,
+        "filters_query": _query(request),
+    }
+    if request.htmx:
+        return render(request, "inbox/_total.html", context)
+    return render(request, "inbox/count.html", context)
 
 
 def _member(request: HttpRequest, raw: str) -> User | None:

@@ -37,6 +37,10 @@ def test_a_member_filters_assigns_answers_and_marks_a_comment_done(logged_in_pag
         status="open", kind="comments", channel__network="sandbox_facebook"
     ).count()
     expect(rows).to_have_count(facebook_comments)
+    # The count comes in its own request once the list is shown, in the same place.
+    expect(page.get_by_test_id("inbox-total")).to_have_text(
+        f"{facebook_comments} conversation{'s' if facebook_comments != 1 else ''}"
+    )
 
     # Open the first one with the keyboard.
     page.keyboard.press("j")
@@ -73,3 +77,16 @@ def test_a_member_filters_assigns_answers_and_marks_a_comment_done(logged_in_pag
     assert Conversation.objects.get(pk=conversation_id).status == "done"
     page.get_by_role("link", name=re.compile("^Inbox")).first.click()
     expect(page.get_by_test_id("inbox-count")).to_contain_text(str(open_before - 1))
+
+
+def test_the_list_count_arrives_in_place_in_french(logged_in_page, monkeypatch):
+    from parvis.inbox import views
+
+    page = logged_in_page
+    expect(page.locator("html")).to_have_attribute("lang", "fr")  # the demo's manager's choice
+    page.get_by_role("link", name=re.compile("^Messagerie")).first.click()
+    opened = Conversation.objects.filter(status="open").count()
+    expect(page.get_by_test_id("inbox-total")).to_have_text(f"{opened} conversations")
+    monkeypatch.setattr(views, "MOST_COUNTED", opened - 1)
+    page.reload()
+    expect(page.get_by_test_id("inbox-total")).to_have_text(f"Plus de {opened - 1} conversations")

@@ -1,4 +1,4 @@
-"""The inbox list in pages: older and newer from a cursor (no offset), a count that stops."""
+"""The inbox list in pages: older and newer from a cursor (no offset)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from parvis.inbox import views
 from parvis.inbox.ingesting import messages_store
 from parvis.inbox.models import Conversation
 from parvis.networks.base import InteractionKind
@@ -74,17 +73,6 @@ def test_a_cursor_that_does_not_parse_shows_the_first_page(logged_in_client, wor
     for cursor in ("nonsense", "2026-01-01T00:00:00_1", "1_2_3", "2026-13-01T00:00:00+00:00_1"):
         page = listed(logged_in_client, workspace, after=cursor)
         assert _previews(page) == ["m1"]
-
-
-def test_the_count_stops_past_what_is_worth_counting(
-    logged_in_client, workspace, channel, monkeypatch
-):
-    _mentions(channel, 7)
-    assert "7 conversations" in listed(logged_in_client, workspace)
-    monkeypatch.setattr(views, "MOST_COUNTED", 5)
-    assert "More than 5 conversations" in listed(logged_in_client, workspace)
-    monkeypatch.setattr(views, "MOST_COUNTED", 7)
-    assert "7 conversations" in listed(logged_in_client, workspace)
 
 
 def test_the_navigation_badge_stops_counting_at_999_plus(
