@@ -18,8 +18,10 @@ one message. The CPU the web server and the engines used per delivery is printed
 (indicative on a shared machine). ``--ingest-only`` skips the pages.
 
 Pages: --messages messages (COPY) in a separate workspace, then --requests
-inbox list pages (varied filters and lengths) and as many conversation pages,
-timed in the server process (handler, middleware, queries, templates).
+inbox list pages (varied filters and lengths), each followed by the count request
+the page sends once shown (timed as its own kind, "its count"), and as many
+conversation pages, timed in the server process (handler, middleware, queries,
+templates).
 
 A throwaway PostgreSQL cluster is started unless --database-url is given. With
 --runs N everything is measured N times and the medians are printed; --json
@@ -234,6 +236,9 @@ def _pages_run(args: argparse.Namespace) -> dict:
         "conversations": len(ids),
         "inbox_p95_ms": percentile(timings["inbox"], 0.95),
         "inbox_p50_ms": percentile(timings["inbox"], 0.50),
+        # The list's count, a request of its own that the list page sends once shown.
+        "count_p95_ms": percentile(timings["count"], 0.95),
+        "count_p50_ms": percentile(timings["count"], 0.50),
         "conversation_p95_ms": percentile(timings["conversation"], 0.95),
         "conversation_p50_ms": percentile(timings["conversation"], 0.50),
     }
@@ -300,6 +305,7 @@ def main() -> None:
         return
     print(f"  messages         {figures['messages']} in {figures['conversations']} conversations")
     print(f"  inbox page       p95 {figures['inbox_p95_ms']} ms (p50 {figures['inbox_p50_ms']})")
+    print(f"  its count        p95 {figures['count_p95_ms']} ms (p50 {figures['count_p50_ms']})")
     print(
         f"  conversation     p95 {figures['conversation_p95_ms']} ms "
         f"(p50 {figures['conversation_p50_ms']})"
