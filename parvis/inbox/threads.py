@@ -166,8 +166,12 @@ class Conversation(Triaged):
         # The inbox list's orders, each with its tie-breaker, so a page is read from the
         # index in order (no sort of every matching row), with or without a status.
         indexes = [
+            # With the columns the list's filters test most, so that a filter leaving
+            # few rows is checked in the index, not in each row (``selectors._read``).
             models.Index(
-                fields=["workspace", "status", "-last_message_at", "-id"], name="inbox_by_status"
+                fields=["workspace", "status", "-last_message_at", "-id"],
+                include=["channel", "assignee", "kind"],
+                name="inbox_by_status",
             ),
             models.Index(
                 fields=["workspace", "status", "-priority", "-last_message_at", "-id"],
