@@ -19,4 +19,5 @@ class EngineConfig(AppConfig):
             if issubclass(model, StateMachineModel) and getattr(model, "graph", None):
                 name = f"engine.{model._meta.label_lower}"
                 batch = getattr(settings, "PARVIS_PUBLISH_BATCH", 200)
-                periodic.register(name, 0.25, partial(drain, model, limit=batch))
+                drain_batches = partial(drain, model, limit=batch)
+                periodic.register(name, 0.25, drain_batches, again_while_working=True)

@@ -2,6 +2,11 @@
 
 A job is a plain function with no arguments; it must be safe to run twice and
 to be skipped (the database is the source of truth, not the schedule).
+
+A job registered ``again_while_working`` (the engine's drains) runs again at once
+while it finds work (returns a count above 0) and waits its period only once it
+found none: rows that arrive while a batch runs are taken as soon as it ends,
+instead of waiting for the next quarter of a second with the cores idle.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ class PeriodicJob:
     every_seconds: float
     run: Callable[[], object]
     next_run: float = field(default=0.0)
+    again_while_working: bool = False
 
 
 _JOBS: dict[str, PeriodicJob] = {}
 
 
-def register(name: str, every_seconds: float, run: Callable[[], object]) -> None:
-    _JOBS[name] = PeriodicJob(name=name, every_seconds=every_seconds, run=run)
+def register(
+    name: str, every_seconds: float, run: Callable[[], object], *, again_while_working=False
+) -> None:
+    _JOBS[name] = PeriodicJob(name, every_seconds, run, again_while_working=again_while_working)
 
 
 def registered() -> list[PeriodicJob]:
@@ -43,11 +51,13 @@ def run_due(now: float | None = None) -> list[str]:
         if job.next_run > now:
             continue
         close_old_connections()
+        found = None
         try:
-            job.run()
+            found = job.run()
         except Exception:  # a failing job must not stop the others
             logger.exception("Periodic job %s failed", job.name)
-        job.next_run = now + job.every_seconds
+        working = job.again_while_working and isinstance(found, int) and found > 0
+        job.next_run = now if working else now + job.every_seconds
         ran.append(job.name)
     return ran
 
@@ -55,4 +65,5 @@ def run_due(now: float | None = None) -> list[str]:
 def run_forever(should_stop: Callable[[], bool], tick: float = 0.25) -> None:
     while not should_stop():
         run_due()
-        time.sleep(tick)
+        soonest = min((job.next_run for job in _JOBS.values()), default=0.0)
+        time.sleep(max(0.0, min(tick, soonest - time.monotonic())))
