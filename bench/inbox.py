@@ -14,8 +14,9 @@ they are idle (started up), as services that run all the time. One delivery in
 per second, from the first post to the last delivery read. The bare rate is the same
 message rows inserted with psycopg, one INSERT each and a commit per delivery's
 worth, by as many clients. Duplicates and lost: every comment sent must be exactly
-one message. The CPU the web server and the engines used per delivery is printed too
-(indicative on a shared machine). ``--ingest-only`` skips the pages.
+one message. The CPU the web server, the engines, PostgreSQL and the clients (while
+sending) used per delivery is printed too, with the share of the machine's cores that
+was busy (indicative on a shared machine). ``--ingest-only`` skips the pages.
 
 Pages: --messages messages (COPY) in a separate workspace, then --requests
 inbox list pages (varied filters and lengths), each followed by the count request
@@ -299,6 +300,11 @@ def main() -> None:
         f"  events per s     {figures['events_per_s']}  (bare INSERT loop: "
         f"{figures['bare_inserts_per_s']}, ratio {figures['ratio_to_bare']})"
     )
+    cpu = ", ".join(
+        f"{part} {figures[f'{part}_cpu_ms_per_delivery']:.2f}"
+        for part in ("clients", "web", "engine", "postgres")
+    )
+    print(f"  CPU per delivery {cpu} ms (machine busy {figures['machine_busy_share']:.0%})")
     print(f"  duplicates       {figures['duplicates']}")
     print(f"  lost             {figures['lost']}")
     if args.ingest_only:
