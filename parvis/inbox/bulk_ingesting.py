@@ -164,24 +164,10 @@ def message_of(
     channel: Channel, item: Interaction, found: Triage, conversation, known, authors
 ) -> Message:
     """The message row of one interaction (not saved), with its triage."""
-    return Message(
-        workspace_id=channel.workspace_id,
-        conversation=conversation,
-        channel=channel,
-        remote_id=item.remote_id,
-        kind=str(item.kind),
-        author_id=authors.get(author_key(item)),
-        text=item.text,
-        created_at=item.created_at,
-        parent_id=_parent_id(item, known),
-        in_reply_to_remote_id=item.in_reply_to_id,
-        url=item.url,
-        raw=item.raw,
-        hidden=bool(item.raw.get("hidden", False)),
-        language=found.language,
-        sentiment=found.sentiment,
-        intent=found.intent,
-    )
+    values = _message_values(channel, item, found, conversation, known, authors)
+    message = Message(**dict(zip(_MESSAGE_ATTNAMES, values, strict=True)))
+    message.conversation = conversation  # read by the items that answer it
+    return message
 
 
 def _parent_id(item: Interaction, known) -> int | None:
@@ -193,12 +179,13 @@ MESSAGE_FIELDS = [
     "workspace", "conversation", "channel", "remote_id", "kind", "author", "text", "created_at",
     "parent", "in_reply_to_remote_id", "url", "raw", "hidden", "language", "sentiment", "intent",
 ]  # fmt: skip
+_MESSAGE_ATTNAMES = [Message._meta.get_field(name).attname for name in MESSAGE_FIELDS]
 
 
 def _message_values(
     channel: Channel, item: Interaction, found: Triage, conversation, known, authors
 ) -> tuple:
-    """``message_of`` as the values of ``MESSAGE_FIELDS``, for ``rows_insert``."""
+    """One interaction's message as the values of ``MESSAGE_FIELDS`` (``rows_insert``)."""
     return (
         channel.workspace_id, conversation.pk, channel.pk, item.remote_id, str(item.kind),
         authors.get(author_key(item)), item.text, item.created_at, _parent_id(item, known),
