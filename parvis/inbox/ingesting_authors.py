@@ -105,13 +105,8 @@ def authors_store(channel: Channel, items: list[Interaction]) -> Authors:
     if not seen:
         return Authors()
     scope = {"workspace_id": channel.workspace_id, "network": channel.network}
-    rows = Author.objects.filter(**scope, external_id__in=list(seen))
-    columns = ("external_id", "pk", "handle", "name", "first_seen_at", "last_seen_at")
     authors = Authors()
-    for key, pk, handle, name, first, last in rows.values_list(*columns):
-        authors.ids[key] = pk
-        if seen[key].changes(handle, name, first, last):
-            authors.touched[pk] = seen[key]
+    _read(authors, Author.objects.filter(**scope, external_id__in=list(seen)), seen)
     missing = sorted(key for key in seen if key not in authors.ids)
     if missing:
         Author.objects.bulk_create(
@@ -128,12 +123,17 @@ def authors_store(channel: Channel, items: list[Interaction]) -> Authors:
             ],
             ignore_conflicts=True,  # another worker's, created meanwhile: touched below
         )
-        created = Author.objects.filter(**scope, external_id__in=missing)
-        for key, pk, handle, name, first, last in created.values_list(*columns):
-            authors.ids[key] = pk
-            if seen[key].changes(handle, name, first, last):
-                authors.touched[pk] = seen[key]
+        _read(authors, Author.objects.filter(**scope, external_id__in=missing), seen)
     return authors
+
+
+def _read(authors: Authors, rows, seen: dict[str, Seen]) -> None:
+    """Note these authors' ids, and which of them the batch's sightings change."""
+    columns = ("external_id", "pk", "handle", "name", "first_seen_at", "last_seen_at")
+    for key, pk, handle, name, first, last in rows.values_list(*columns):
+        authors.ids[key] = pk
+        if seen[key].changes(handle, name, first, last):
+            authors.touched[pk] = seen[key]
 
 
 def authors_touch(authors: Authors) -> None:
