@@ -137,11 +137,8 @@ def _group_cpu_seconds(groups: set[int]) -> float:
     """CPU seconds used so far by every process of these process groups (Linux /proc)."""
     used = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        if int(fields[2]) in groups:  # pgrp; then utime and stime, in clock ticks
+        fields = _stat_fields(stat)
+        if fields and int(fields[2]) in groups:  # pgrp; then utime and stime, in ticks
             used += int(fields[11]) + int(fields[12])
     return used / os.sysconf("SC_CLK_TCK")
 

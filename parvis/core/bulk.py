@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-# Rows per UPDATE statement (PostgreSQL takes up to 65,535 parameters, SQLite 32,766).
+# Rows per UPDATE statement where rows go as a VALUES list (SQLite takes up to 32,766
+# parameters); PostgreSQL takes them all at once, as arrays.
 UPDATE_BATCH = 500
 
 

@@ -29,9 +29,7 @@ from parvis.networks import registry
 
 # Headers kept with the raw body (support reads them; nothing secret is sent in them).
 KEPT_HEADERS = 40
-
-
-PREFIX = "/hooks/"
+PREFIX = "/hooks/"  # the addresses ``WebhookMiddleware`` answers
 
 
 class WebhookMiddleware:
